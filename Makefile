@@ -1,0 +1,49 @@
+# E-Cabinet — the two commands a newcomer needs:
+#   make run    set everything up, migrate, load the demo province, start the server
+#   make test   set everything up and run the whole suite (SQLite, PostgreSQL, Redis, browser)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-postgres system-deps translations vendor lint clean
+
+setup: $(VENV)/.installed static/vendor/.installed translations
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed scripts/vendor.mjs
+	node scripts/vendor.mjs
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/python scripts/i18n.py compile
+
+run: setup
+	$(BIN)/ecabinet db upgrade
+	$(BIN)/ecabinet seed-demo
+	$(BIN)/ecabinet run --host $(HOST) --port $(PORT)
+
+system-deps:
+	./scripts/system-deps.sh
+
+test: setup system-deps test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest --db=sqlite $(PYTEST_ARGS)
+
+test-postgres:
+	$(BIN)/pytest --db=postgres $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

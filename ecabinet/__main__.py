@@ -1,0 +1,3 @@
+from ecabinet.cli import main
+
+main()

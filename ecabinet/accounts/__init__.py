@@ -1,0 +1,1 @@
+"""Users, units, API tokens, login and its throttling."""

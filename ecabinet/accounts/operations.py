@@ -1,0 +1,232 @@
+"""State changes on users, units and tokens. They flush and audit; the adapter commits."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_session_nonce
+from ecabinet.audit.operations import record
+from ecabinet.core.db import utcnow
+from ecabinet.core.errors import Conflict, InvalidValue, NotAuthenticated, Throttled
+from ecabinet.core.signals import user_sessions_revoked
+from ecabinet.extensions import db
+
+MIN_PASSWORD_LENGTH = 8
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def normalize_username(username):
+    return (username or "").strip().lower()
+
+
+def _check_password_strength(password):
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+                           field="password")
+
+
+def find_user(username):
+    return db.session.execute(
+        select(User).where(User.username == normalize_username(username))
+    ).scalar_one_or_none()
+
+
+def get_or_create_unit(name):
+    """The unit with this name, created when new (used by imports and the API)."""
+    name = name.strip()
+    unit = db.session.execute(select(Unit).where(Unit.name == name)).scalar()
+    if unit is None:
+        unit = Unit(name=name)
+        db.session.add(unit)
+        db.session.flush()
+    return unit
+
+
+def create_unit(name, short_name=None, *, actor=None):
+    name = (name or "").strip()
+    if not name:
+        raise InvalidValue(_("The unit needs a name."), field="name")
+    if db.session.execute(select(Unit).where(Unit.name == name)).scalar():
+        raise Conflict(_("A unit with this name already exists."), code="unit_exists")
+    unit = Unit(name=name, short_name=(short_name or "").strip() or None)
+    db.session.add(unit)
+    db.session.flush()
+    record("unit.created", actor=actor, obj=unit, name=name)
+    return unit
+
+
+def update_unit(unit, *, name, short_name=None, is_active=True, actor=None):
+    name = (name or "").strip()
+    if not name:
+        raise InvalidValue(_("The unit needs a name."), field="name")
+    clash = db.session.execute(
+        select(Unit).where(Unit.name == name, Unit.id != unit.id)
+    ).scalar()
+    if clash:
+        raise Conflict(_("A unit with this name already exists."), code="unit_exists")
+    unit.name, unit.short_name, unit.is_active = name, (short_name or "").strip() or None, is_active
+    db.session.flush()
+    record("unit.updated", actor=actor, obj=unit, name=name, is_active=is_active)
+    return unit
+
+
+def create_user(username, full_name, password, *, title=None, unit=None, email=None, phone=None,
+                is_admin=False, is_secretariat=False, actor=None):
+    """A new active user; 409 when the username is taken."""
+    username = normalize_username(username)
+    if not username or len(username) > 64 or not set(username) <= USERNAME_CHARS:
+        raise InvalidValue(_("The username may use only letters a–z, digits, dot, dash and underscore."),
+                           field="username")
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise InvalidValue(_("The full name is required."), field="full_name")
+    _check_password_strength(password)
+    if find_user(username):
+        raise Conflict(_("This username is already taken."), code="username_taken")
+    user = User(
+        username=username, full_name=full_name, title=(title or "").strip() or None,
+        unit=unit, email=(email or "").strip() or None, phone=(phone or "").strip() or None,
+        password_hash=generate_password_hash(password), is_admin=is_admin,
+        is_secretariat=is_secretariat, active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", actor=actor, obj=user, username=username,
+           is_admin=is_admin, is_secretariat=is_secretariat)
+    return user
+
+
+def update_user(user, *, full_name, title=None, unit=None, email=None, phone=None,
+                is_admin=None, is_secretariat=None, actor=None):
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise InvalidValue(_("The full name is required."), field="full_name")
+    user.full_name = full_name
+    user.title = (title or "").strip() or None
+    user.unit = unit
+    user.email = (email or "").strip() or None
+    user.phone = (phone or "").strip() or None
+    if is_admin is not None:
+        user.is_admin = is_admin
+    if is_secretariat is not None:
+        user.is_secretariat = is_secretariat
+    db.session.flush()
+    record("user.updated", actor=actor, obj=user, is_admin=user.is_admin,
+           is_secretariat=user.is_secretariat)
+    return user
+
+
+def set_user_active(user, active, *, actor=None):
+    """Deactivating ends every session, token and live connection of the user at once."""
+    if actor is not None and actor.id == user.id and not active:
+        raise InvalidValue(_("You cannot deactivate your own account."), code="cannot_deactivate_self")
+    user.active = active
+    if not active:
+        _revoke_everything(user)
+    db.session.flush()
+    record("user.activated" if active else "user.deactivated", actor=actor, obj=user)
+    return user
+
+
+def change_password(user, current_password, new_password, *, actor=None):
+    """Checks the current password; other sessions and tokens of the user end."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise InvalidValue(_("The current password is wrong."), code="wrong_password", field="current_password")
+    set_password(user, new_password, actor=actor or user)
+
+
+def set_password(user, new_password, *, actor=None):
+    _check_password_strength(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    _revoke_everything(user)
+    db.session.flush()
+    record("user.password_changed", actor=actor, obj=user)
+
+
+def _revoke_everything(user):
+    user.session_nonce = new_session_nonce()
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    user_sessions_revoked.send(user)
+
+
+# -- login -----------------------------------------------------------------
+
+
+def _recent_failures(column, value):
+    window_start = utcnow() - timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW"])
+    return db.session.execute(
+        select(func.count()).select_from(LoginFailure)
+        .where(column == value, LoginFailure.created_at >= window_start)
+    ).scalar_one()
+
+
+def authenticate(username, password, address):
+    """The user for these credentials; raises Throttled (429) or NotAuthenticated (401)."""
+    username = normalize_username(username)
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    if (_recent_failures(LoginFailure.username, username) >= limit
+            or _recent_failures(LoginFailure.address, address or "") >= limit * 4):
+        record("login.throttled", username=username)
+        raise Throttled(_("Too many failed logins. Please wait %(minutes)d minutes and try again.",
+                          minutes=max(1, current_app.config["LOGIN_FAILURE_WINDOW"] // 60)))
+    user = find_user(username)
+    if user is None or not check_password_hash(user.password_hash, password or "") or not user.active:
+        db.session.add(LoginFailure(username=username[:64], address=(address or "")[:64]))
+        record("login.failed", username=username)
+        raise NotAuthenticated(_("Wrong username or password."), code="invalid_credentials")
+    _forget_failures(username)
+    user.last_login_at = utcnow()
+    record("login.succeeded", actor=user, obj=user)
+    return user
+
+
+def _forget_failures(username):
+    window_start = utcnow() - timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW"])
+    db.session.execute(delete(LoginFailure).where(
+        or_(LoginFailure.username == username, LoginFailure.created_at < window_start)))
+
+
+def logout(user, token=None):
+    if token is not None:
+        token.revoked_at = utcnow()
+    record("logout", actor=user, obj=user)
+    user_sessions_revoked.send(user)
+
+
+# -- API tokens -------------------------------------------------------------
+
+
+def _hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user, user_agent=None):
+    """A new bearer token; returns (token row, the raw token shown once)."""
+    raw = secrets.token_urlsafe(32)
+    hours = current_app.config["API_TOKEN_LIFETIME_HOURS"]
+    token = ApiToken(user=user, token_hash=_hash_token(raw), expires_at=utcnow() + timedelta(hours=hours),
+                     user_agent=(user_agent or "")[:255] or None)
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def find_token(raw):
+    """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
+    if not raw:
+        return None
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _hash_token(raw))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.user.active:
+        return None
+    return token

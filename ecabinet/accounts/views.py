@@ -1,0 +1,217 @@
+"""Pages: login, logout, own password, language, and the admin's users and units."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ecabinet.accounts import operations
+from ecabinet.accounts.access import can_manage_users
+from ecabinet.accounts.auth import login_required, permission_required
+from ecabinet.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UnitForm, UserForm
+from ecabinet.accounts.models import Unit, User
+from ecabinet.core.errors import DomainError, NotAuthenticated, Throttled
+from ecabinet.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target):
+    """Only same-site relative paths, so the login page cannot be used as an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("meetings.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.username.data, form.password.data, request.remote_addr)
+        except (NotAuthenticated, Throttled) as error:
+            db.session.commit()  # keep the failure record that drives throttling
+            flash(str(error.message), "error")
+            status = error.status
+        else:
+            db.session.commit()
+            login_user(user)
+            if user.locale:
+                session["lang"] = user.locale
+            return redirect(_safe_next(request.args.get("next")) or url_for("meetings.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if ConfirmForm().validate_on_submit():
+        operations.logout(current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            operations.change_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            form.current_password.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(user)  # the nonce changed: keep this browser logged in, end the others
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("meetings.home"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code):
+    from flask import current_app
+
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("meetings.home"))
+
+
+# -- administration ---------------------------------------------------------
+
+
+def _unit_choices():
+    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars()
+    return [(0, _("— No unit —"))] + [(u.id, u.name) for u in units]
+
+
+@bp.route("/admin/users")
+@permission_required(can_manage_users)
+def users():
+    query = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.active.desc(), User.full_name)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(User.full_name.ilike(like) | User.username.ilike(like))
+    return render_template("accounts/users.html", users=db.session.execute(stmt).scalars().all(),
+                           query=query, confirm_form=ConfirmForm())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@permission_required(can_manage_users)
+def new_user():
+    form = UserForm()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("A new user needs a password."))
+        else:
+            try:
+                user = operations.create_user(
+                    form.username.data, form.full_name.data, form.password.data,
+                    title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
+                    email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
+                    is_secretariat=form.is_secretariat.data, actor=current_user)
+            except DomainError as error:
+                db.session.rollback()
+                _field_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("User %(name)s created.", name=user.full_name), "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(can_manage_users)
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, unit_id=user.unit_id or 0)
+    form.unit_id.choices = _unit_choices()
+    del form.username
+    if form.validate_on_submit():
+        try:
+            operations.update_user(
+                user, full_name=form.full_name.data, title=form.title.data,
+                unit=db.session.get(Unit, form.unit_id.data), email=form.email.data,
+                phone=form.phone.data, is_admin=form.is_admin.data,
+                is_secretariat=form.is_secretariat.data, actor=current_user)
+            if form.password.data:
+                operations.set_password(user, form.password.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@permission_required(can_manage_users)
+def toggle_user(user_id):
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.set_user_active(user, not user.active, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can log in again.", name=user.full_name) if user.active
+                  else _("%(name)s has been deactivated and logged out everywhere.", name=user.full_name),
+                  "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/admin/units")
+@permission_required(can_manage_users)
+def units():
+    rows = db.session.execute(select(Unit).order_by(Unit.is_active.desc(), Unit.name)).scalars().all()
+    return render_template("accounts/units.html", units=rows)
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@permission_required(can_manage_users)
+def edit_unit(unit_id=None):
+    unit = db.get_or_404(Unit, unit_id) if unit_id else None
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            if unit is None:
+                unit = operations.create_unit(form.name.data, form.short_name.data, actor=current_user)
+            else:
+                operations.update_unit(unit, name=form.name.data, short_name=form.short_name.data,
+                                       is_active=form.is_active.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            return redirect(url_for("accounts.units"))
+    return render_template("accounts/unit_form.html", form=form, unit=unit)
+
+
+def _field_error(form, error):
+    field = getattr(form, error.details.get("field", ""), None) if error.details else None
+    (field.errors if field is not None else form.form_errors).append(str(error.message))

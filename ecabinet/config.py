@@ -1,0 +1,117 @@
+"""Settings, read from ECABINET_* environment variables.
+
+Every rule that a province may set differently (quorum, vote thresholds,
+throttling) is a setting here with the legal default, never a constant in code.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def _env(name, default=None):
+    return os.environ.get(f"ECABINET_{name}", default)
+
+
+def _env_bool(name, default=False):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Development defaults: SQLite in the instance folder, a per-machine secret."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    STORAGE_DIR = _env("STORAGE_DIR")
+    MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+    ALLOWED_ORIGINS = [o.strip() for o in (_env("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
+    PROTECTED_NETWORK = _env_bool("PROTECTED_NETWORK")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+    REMEMBER_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+    WTF_CSRF_TIME_LIMIT = None  # a tablet page may stay open for a whole session
+
+    # Failed logins: after LOGIN_MAX_FAILURES within LOGIN_FAILURE_WINDOW seconds
+    # (per username and per address), further attempts get 429 until the window passes.
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_FAILURE_WINDOW = _env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+    API_TOKEN_LIFETIME_HOURS = _env_int("API_TOKEN_LIFETIME_HOURS", 7 * 24)
+
+    # Law on Organisation of Local Government: quorum two thirds of all members.
+    QUORUM_NUMERATOR = _env_int("QUORUM_NUMERATOR", 2)
+    QUORUM_DENOMINATOR = _env_int("QUORUM_DENOMINATOR", 3)
+
+    # Documents
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 100)
+    MAX_DOCUMENT_PAGES = _env_int("MAX_DOCUMENT_PAGES", 2000)
+
+    TESTING = False
+    PRODUCTION = False
+
+
+class ProductionConfig(Config):
+    """Refuses to start without an explicit secret key."""
+
+    ENV_NAME = "production"
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def load_config(app, overrides=None):
+    """Fill app.config from the ECABINET_ENV class, then apply overrides (a dict)."""
+    overrides = dict(overrides or {})
+    name = overrides.pop("ENV_NAME", None) or _env("ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"ECABINET_ENV must be one of {sorted(CONFIGS)}, not {name!r}")
+    app.config.from_object(CONFIGS[name])
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'ecabinet.db'}"
+    if not app.config.get("STORAGE_DIR"):
+        app.config["STORAGE_DIR"] = str(instance / "storage")
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 * 10
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError(
+                "ECABINET_SECRET_KEY is not set: production refuses to start without it "
+                "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def _development_secret(instance):
+    """A random key kept in the instance folder, so development logins survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Shared building blocks: database base, errors, API helpers, time and i18n."""

@@ -1,0 +1,163 @@
+"""JSON API plumbing shared by every domain: errors, input parsing, CSRF for cookie callers."""
+from datetime import datetime
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ecabinet.core.errors import DomainError, InvalidInput, InvalidValue
+from ecabinet.core.timeutil import LOCAL_TZ
+
+API_PREFIX = "/api/"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# Generic HTTP statuses mapped to protocol error codes.
+_HTTP_CODES = {
+    400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
+    422: "invalid_value", 429: "throttled",
+}
+
+
+def is_api_request():
+    return request.path.startswith(API_PREFIX)
+
+
+def error_response(code, message, status, details=None):
+    payload = {"code": code, "message": str(message)}
+    if details:
+        payload["details"] = details
+    return jsonify({"error": payload}), status
+
+
+def register_api_error_handlers(app):
+    """Every error under /api/ is JSON in the protocol's shape; never an HTML page."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error):
+        if is_api_request():
+            return error_response(error.code, error.message, error.status, error.details)
+        return render_error_page(error)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error):
+        if is_api_request():
+            return error_response("csrf_failed", _("The CSRF token is missing or invalid."), 400)
+        return render_error_page(
+            InvalidInput(_("The form expired. Please reload the page and try again."), code="csrf_failed"))
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        if is_api_request():
+            code = _HTTP_CODES.get(error.code, "http_error")
+            return error_response(code, error.description or error.name, error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        if isinstance(error, HTTPException):
+            return handle_http_error(error)
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        from ecabinet.extensions import db
+        db.session.rollback()
+        if is_api_request():
+            return error_response("internal_error", _("An internal error occurred."), 500)
+        return render_error_page(
+            DomainError(_("An internal error occurred."), code="internal_error"), status=500)
+
+
+def render_error_page(error, status=None):
+    """The HTML page for a domain error raised under a page route (401 goes to the login page)."""
+    from ecabinet.core.errors import NotAuthenticated
+
+    if isinstance(error, NotAuthenticated):
+        return redirect(url_for("accounts.login", next=request.full_path))
+    status = status or error.status
+    return render_template("errors/error.html", error=error, status=status), status
+
+
+def get_json():
+    """The request body as a JSON object, or 400."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The body must be a JSON object."), code="invalid_json")
+    return data
+
+
+def text_field(data, name, *, required=False, max_length=255, default=None):
+    """A trimmed string field; 422 when missing, empty or too long."""
+    value = data.get(name, default)
+    if value is None:
+        if required:
+            raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+        return default
+    if not isinstance(value, str):
+        raise InvalidValue(_("The field %(name)s must be text.", name=name), field=name)
+    value = value.strip()
+    if required and not value:
+        raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+    if len(value) > max_length:
+        raise InvalidValue(_("The field %(name)s is too long (at most %(n)d characters).",
+                             name=name, n=max_length), field=name)
+    return value
+
+
+def int_field(data, name, *, required=False, minimum=None, maximum=None, default=None):
+    value = data.get(name, default)
+    if value is None:
+        if required:
+            raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        else:
+            raise InvalidValue(_("The field %(name)s must be a whole number.", name=name), field=name)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise InvalidValue(_("The field %(name)s is out of range.", name=name), field=name)
+    return value
+
+
+def bool_field(data, name, default=False):
+    value = data.get(name, default)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "1", "yes", "on", "false", "0", "no", "off"}:
+        return value.lower() in {"true", "1", "yes", "on"}
+    raise InvalidValue(_("The field %(name)s must be true or false.", name=name), field=name)
+
+
+def choice_field(data, name, choices, *, required=False, default=None):
+    value = data.get(name, default)
+    if value is None:
+        if required:
+            raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+        return default
+    if value not in choices:
+        raise InvalidValue(_("The field %(name)s must be one of: %(choices)s.",
+                             name=name, choices=", ".join(choices)), field=name)
+    return value
+
+
+def datetime_field(data, name, *, required=False):
+    """ISO 8601; a time without a zone is taken as Vietnam time."""
+    value = data.get(name)
+    if value in (None, ""):
+        if required:
+            raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(_("The field %(name)s must be an ISO 8601 date and time.", name=name), field=name)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidValue(_("The field %(name)s must be an ISO 8601 date and time.", name=name),
+                           field=name) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_TZ)
+    return parsed
+
+
+def iso(value):
+    return value.isoformat() if value else None

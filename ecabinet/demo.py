@@ -1,0 +1,118 @@
+"""Demo data: a provincial People's Committee and its next regular session."""
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ecabinet.accounts import operations as accounts
+from ecabinet.core.db import utcnow
+from ecabinet.core.timeutil import LOCAL_TZ
+from ecabinet.extensions import db
+from ecabinet.meetings import operations as meetings
+from ecabinet.meetings.models import Meeting, MeetingKind, MeetingStatus, Role
+
+DEMO_PASSWORD = "demo12345"
+
+# (username, full name, title, unit, role in the session)
+COMMITTEE = [
+    ("chutich", "Nguyễn Văn Hùng", "Chủ tịch UBND tỉnh", "Ủy ban nhân dân tỉnh", Role.CHAIR),
+    ("pct.kinhte", "Trần Thị Thu Hà", "Phó Chủ tịch Thường trực UBND tỉnh", "Ủy ban nhân dân tỉnh", Role.MEMBER),
+    ("pct.vanxa", "Lê Minh Tuấn", "Phó Chủ tịch UBND tỉnh", "Ủy ban nhân dân tỉnh", Role.MEMBER),
+    ("pct.dothi", "Phạm Quốc Bảo", "Phó Chủ tịch UBND tỉnh", "Ủy ban nhân dân tỉnh", Role.MEMBER),
+    ("gd.taichinh", "Hoàng Thị Lan", "Giám đốc Sở", "Sở Tài chính", Role.MEMBER),
+    ("gd.xaydung", "Vũ Đức Thắng", "Giám đốc Sở", "Sở Xây dựng", Role.MEMBER),
+    ("gd.nongnghiep", "Đặng Văn Phúc", "Giám đốc Sở", "Sở Nông nghiệp và Môi trường", Role.MEMBER),
+    ("gd.congthuong", "Bùi Thị Ngọc Ánh", "Giám đốc Sở", "Sở Công Thương", Role.MEMBER),
+    ("gd.yte", "Đỗ Mạnh Cường", "Giám đốc Sở", "Sở Y tế", Role.MEMBER),
+    ("gd.giaoduc", "Ngô Thị Hồng Nhung", "Giám đốc Sở", "Sở Giáo dục và Đào tạo", Role.MEMBER),
+    ("gd.noivu", "Dương Văn Khánh", "Giám đốc Sở", "Sở Nội vụ", Role.MEMBER),
+    ("gd.tuphap", "Lý Thị Mai", "Giám đốc Sở", "Sở Tư pháp", Role.MEMBER),
+    ("gd.khcn", "Trịnh Quang Huy", "Giám đốc Sở", "Sở Khoa học và Công nghệ", Role.MEMBER),
+    ("gd.vhttdl", "Phan Thị Thanh Tâm", "Giám đốc Sở", "Sở Văn hóa, Thể thao và Du lịch", Role.MEMBER),
+    ("gd.dantoc", "Hà Văn Sơn", "Giám đốc Sở", "Sở Dân tộc và Tôn giáo", Role.MEMBER),
+    ("gd.ngoaivu", "Mai Anh Đức", "Giám đốc Sở", "Sở Ngoại vụ", Role.MEMBER),
+    ("chanhvp", "Võ Thị Kim Oanh", "Chánh Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh", Role.MEMBER),
+    ("chanhthanhtra", "Tô Văn Lâm", "Chánh Thanh tra tỉnh", "Thanh tra tỉnh", Role.MEMBER),
+    ("gd.congan", "Đinh Công Thành", "Giám đốc Công an tỉnh", "Công an tỉnh", Role.MEMBER),
+    ("chqs", "Lưu Đình Nam", "Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Quân sự tỉnh", Role.MEMBER),
+    ("pgd.taichinh", "Cao Thị Bích Ngọc", "Phó Giám đốc Sở", "Sở Tài chính", Role.GUEST),
+    ("pgd.xaydung", "Kiều Văn Toàn", "Phó Giám đốc Sở", "Sở Xây dựng", Role.GUEST),
+    ("gd.nganhang", "Quách Thị Hương", "Giám đốc Ngân hàng Nhà nước chi nhánh tỉnh",
+     "Ngân hàng Nhà nước chi nhánh tỉnh", Role.GUEST),
+    ("gd.thue", "Tạ Minh Khôi", "Trưởng Thuế tỉnh", "Thuế tỉnh", Role.GUEST),
+    ("pvp.tonghop", "Lâm Thị Diệu Linh", "Phó Chánh Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh", Role.GUEST),
+]
+SECRETARY = ("thuky", "Nguyễn Thị Minh Thư", "Chuyên viên Phòng Tổng hợp", "Văn phòng UBND tỉnh")
+ADMIN = ("quantri", "Trần Quang Khải", "Quản trị hệ thống", "Trung tâm Tin học – Công báo")
+
+AGENDA = [
+    ("Báo cáo tình hình kinh tế – xã hội tháng 11 và nhiệm vụ trọng tâm tháng 12",
+     "Sở Tài chính", 30),
+    ("Tờ trình về kế hoạch đầu tư công trung hạn giai đoạn 2026–2030 và dự kiến năm 2027",
+     "Sở Tài chính", 40),
+    ("Dự thảo Nghị quyết quy định giá dịch vụ khám bệnh, chữa bệnh tại cơ sở y tế công lập",
+     "Sở Y tế", 25),
+    ("Tờ trình phê duyệt điều chỉnh quy hoạch chung đô thị trung tâm tỉnh",
+     "Sở Xây dựng", 30),
+    ("Báo cáo kết quả giải ngân vốn đầu tư công 10 tháng năm 2026", "Sở Tài chính", 20),
+    ("Dự thảo Quyết định ban hành Quy chế làm việc của UBND tỉnh nhiệm kỳ 2026–2031",
+     "Sở Nội vụ", 25),
+]
+
+
+def _next_weekday_morning(now):
+    day = now.astimezone(LOCAL_TZ).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8, 0), LOCAL_TZ)
+
+
+def _user(username, full_name, title, unit_name, **flags):
+    user = accounts.find_user(username)
+    if user is None:
+        user = accounts.create_user(username, full_name, DEMO_PASSWORD, title=title,
+                                    unit=accounts.get_or_create_unit(unit_name), **flags)
+    return user
+
+
+def seed_demo():
+    """Create the demo province once (idempotent); returns the logins to print."""
+    chair_login = COMMITTEE[0][0]
+    if db.session.execute(select(Meeting).where(Meeting.title.like("Phiên họp UBND tỉnh thường kỳ%"))).first() is None:
+        _user(*ADMIN, is_admin=True)
+        secretary = _user(*SECRETARY, is_secretariat=True)
+        people = [(_user(u, n, t, unit), role) for u, n, t, unit, role in COMMITTEE]
+        starts_at = _next_weekday_morning(utcnow())
+        meeting = meetings.create_meeting(
+            f"Phiên họp UBND tỉnh thường kỳ tháng {starts_at.month}/{starts_at.year}", starts_at,
+            ends_at=starts_at + timedelta(hours=4, minutes=30), location="Phòng họp số 1, trụ sở UBND tỉnh",
+            kind=MeetingKind.REGULAR, actor=secretary,
+            description="Đề nghị các đồng chí nghiên cứu trước tài liệu và mang theo máy tính bảng đã sạc đầy.")
+        meetings.invite_participant(meeting, secretary, Role.SECRETARY, actor=secretary)
+        for user, role in people:
+            meetings.invite_participant(meeting, user, role, actor=secretary)
+        for title, presenter, minutes in AGENDA:
+            meetings.add_agenda_item(meeting, title, presenter=presenter, duration_minutes=minutes, actor=secretary)
+        meetings.change_status(meeting, MeetingStatus.PUBLISHED, actor=secretary)
+
+        past = meetings.create_meeting(
+            "Phiên họp chuyên đề về giải ngân vốn đầu tư công", starts_at - timedelta(days=21),
+            location="Phòng họp số 2, trụ sở UBND tỉnh", kind=MeetingKind.THEMATIC, actor=secretary)
+        meetings.invite_participant(past, secretary, Role.SECRETARY, actor=secretary)
+        for user, role in people[:12]:
+            meetings.invite_participant(past, user, role, actor=secretary)
+        meetings.add_agenda_item(past, "Báo cáo tiến độ giải ngân các dự án trọng điểm", presenter="Sở Tài chính",
+                                 duration_minutes=45, actor=secretary)
+        for status in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE, MeetingStatus.ENDED):
+            meetings.change_status(past, status, actor=secretary)
+        db.session.commit()
+    return {
+        "password": DEMO_PASSWORD,
+        "accounts": [
+            (chair_login, "Chủ tọa (chair) — " + COMMITTEE[0][2]),
+            (SECRETARY[0], "Thư ký, Văn phòng (secretariat)"),
+            (COMMITTEE[4][0], f"Thành viên (member) — {COMMITTEE[4][2]}, {COMMITTEE[4][3]}"),
+            (COMMITTEE[20][0], "Khách mời (guest)"),
+            (ADMIN[0], "Quản trị (admin)"),
+        ],
+    }
+

@@ -1,0 +1,1 @@
+"""Sessions (phiên họp), their agenda, participants and lifecycle."""

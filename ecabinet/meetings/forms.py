@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ecabinet.meetings.models import (
+    MEETING_KIND_LABELS, ROLE_LABELS, Confidentiality, Role,
+)
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind of session"), choices=[(k.value, label) for k, label in MEETING_KIND_LABELS.items()])
+    starts_at = DateTimeLocalField(_l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Notes for participants"), validators=[Optional(), Length(max=10000)])
+    confidentiality = SelectField(_l("Confidentiality"), choices=[
+        (Confidentiality.NORMAL.value, _l("Normal")),
+        (Confidentiality.CONFIDENTIAL.value, _l("Confidential")),
+    ])
+    delegates_may_vote = BooleanField(_l("Stand-ins may vote for the member they replace"))
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=500)])
+    presenter = StringField(_l("Presented by"), validators=[Optional(), Length(max=300)])
+    duration_minutes = IntegerField(_l("Planned minutes"), validators=[Optional(), NumberRange(1, 1440)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+
+
+class ParticipantForm(FlaskForm):
+    user_id = SelectField(_l("Person"), coerce=int)
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+                       default=Role.MEMBER.value)
+    delegate_for_id = SelectField(_l("Attends for"), coerce=int, default=0)
+
+
+class ParticipantRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    can_vote = BooleanField(_l("Votes"))

@@ -1,0 +1,245 @@
+"""State changes on sessions. They enforce the rules, flush and audit; the adapter commits."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ecabinet.accounts.models import User
+from ecabinet.audit.operations import record
+from ecabinet.core.db import utcnow
+from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotFound
+from ecabinet.extensions import db
+from ecabinet.meetings.models import (
+    MEETING_STATUS_LABELS, AgendaItem, Confidentiality, Meeting, MeetingKind, MeetingStatus, Participant, Role, VOTING_ROLES,
+)
+
+# The lifecycle: which status may follow which, and the timestamp each sets.
+TRANSITIONS = {
+    MeetingStatus.DRAFT: {MeetingStatus.PUBLISHED},
+    MeetingStatus.PUBLISHED: {MeetingStatus.LIVE, MeetingStatus.DRAFT},
+    MeetingStatus.LIVE: {MeetingStatus.ENDED},
+    MeetingStatus.ENDED: {MeetingStatus.ARCHIVED},
+    MeetingStatus.ARCHIVED: set(),
+}
+_STAMPS = {MeetingStatus.PUBLISHED: "published_at", MeetingStatus.LIVE: "started_at",
+           MeetingStatus.ENDED: "ended_at"}
+EDITABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.LIVE}
+
+
+def _require_editable(meeting):
+    if meeting.status not in EDITABLE_STATUSES:
+        raise InvalidState(_("This session has ended and can no longer be changed."), code="meeting_closed")
+
+
+def _clean_times(starts_at, ends_at):
+    if starts_at is None:
+        raise InvalidValue(_("The start time is required."), field="starts_at")
+    if ends_at is not None and ends_at <= starts_at:
+        raise InvalidValue(_("The session must end after it starts."), field="ends_at")
+
+
+def create_meeting(title, starts_at, *, actor, ends_at=None, location=None, kind=MeetingKind.REGULAR,
+                   description=None, confidentiality=Confidentiality.NORMAL, delegates_may_vote=False):
+    title = (title or "").strip()
+    if not title:
+        raise InvalidValue(_("The session needs a title."), field="title")
+    _clean_times(starts_at, ends_at)
+    meeting = Meeting(title=title, starts_at=starts_at, ends_at=ends_at, location=(location or "").strip() or None,
+                      kind=MeetingKind(kind), description=(description or "").strip() or None,
+                      confidentiality=Confidentiality(confidentiality), delegates_may_vote=delegates_may_vote,
+                      created_by_id=actor.id if actor else None, status=MeetingStatus.DRAFT)
+    db.session.add(meeting)
+    db.session.flush()
+    record("meeting.created", actor=actor, obj=meeting, meeting_id=meeting.id, title=title)
+    return meeting
+
+
+def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=None, kind=None,
+                   description=None, confidentiality=None, delegates_may_vote=None):
+    _require_editable(meeting)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidValue(_("The session needs a title."), field="title")
+    _clean_times(starts_at, ends_at)
+    meeting.title, meeting.starts_at, meeting.ends_at = title, starts_at, ends_at
+    meeting.location = (location or "").strip() or None
+    meeting.description = (description or "").strip() or None
+    if kind is not None:
+        meeting.kind = MeetingKind(kind)
+    if confidentiality is not None:
+        meeting.confidentiality = Confidentiality(confidentiality)
+    if delegates_may_vote is not None:
+        meeting.delegates_may_vote = delegates_may_vote
+    db.session.flush()
+    record("meeting.updated", actor=actor, obj=meeting, meeting_id=meeting.id)
+    return meeting
+
+
+def change_status(meeting, new_status, *, actor):
+    """Move along the lifecycle; 409 for a transition the lifecycle does not allow."""
+    new_status = MeetingStatus(new_status)
+    if new_status not in TRANSITIONS[meeting.status]:
+        raise InvalidState(
+            _("A session that is %(current)s cannot become %(new)s.",
+              current=meeting.status_label, new=str(_status_label(new_status)).lower()),
+            code="invalid_transition", status=meeting.status.value)
+    if new_status == MeetingStatus.PUBLISHED and not meeting.agenda_items:
+        raise InvalidState(_("Add at least one agenda item before publishing."), code="agenda_empty")
+    if new_status == MeetingStatus.LIVE and not any(p.role == Role.CHAIR for p in meeting.participants):
+        raise InvalidState(_("Name a chair before starting the session."), code="no_chair")
+    previous = meeting.status
+    meeting.status = new_status
+    if new_status in _STAMPS:
+        setattr(meeting, _STAMPS[new_status], utcnow())
+    db.session.flush()
+    record("meeting.status_changed", actor=actor, obj=meeting, meeting_id=meeting.id,
+           previous=previous.value, status=new_status.value)
+    return meeting
+
+
+def _status_label(status):
+    return MEETING_STATUS_LABELS[status]
+
+
+# -- agenda -----------------------------------------------------------------
+
+
+def _clean_item_fields(title, duration_minutes):
+    title = (title or "").strip()
+    if not title:
+        raise InvalidValue(_("The agenda item needs a title."), field="title")
+    if duration_minutes is not None and not 0 < duration_minutes <= 24 * 60:
+        raise InvalidValue(_("The duration must be between 1 and 1440 minutes."), field="duration_minutes")
+    return title
+
+
+def add_agenda_item(meeting, title, *, actor, presenter=None, duration_minutes=None, description=None,
+                    presenter_user=None):
+    _require_editable(meeting)
+    title = _clean_item_fields(title, duration_minutes)
+    item = AgendaItem(title=title, presenter=(presenter or "").strip() or None,
+                      presenter_user=presenter_user, duration_minutes=duration_minutes,
+                      description=(description or "").strip() or None,
+                      position=len(meeting.agenda_items))
+    meeting.agenda_items.append(item)
+    db.session.flush()
+    record("agenda.item_added", actor=actor, obj=item, meeting_id=meeting.id, title=title)
+    return item
+
+
+def update_agenda_item(item, *, actor, title, presenter=None, duration_minutes=None, description=None):
+    _require_editable(item.meeting)
+    item.title = _clean_item_fields(title, duration_minutes)
+    item.presenter = (presenter or "").strip() or None
+    item.duration_minutes = duration_minutes
+    item.description = (description or "").strip() or None
+    db.session.flush()
+    record("agenda.item_updated", actor=actor, obj=item, meeting_id=item.meeting_id)
+    return item
+
+
+def remove_agenda_item(item, *, actor):
+    meeting = item.meeting
+    _require_editable(meeting)
+    meeting.agenda_items.remove(item)
+    _renumber(meeting)
+    db.session.flush()
+    record("agenda.item_removed", actor=actor, meeting_id=meeting.id, item_id=item.id, title=item.title)
+
+
+def reorder_agenda(meeting, item_ids, *, actor):
+    """Put the items in the given order; the list must name every item exactly once."""
+    _require_editable(meeting)
+    by_id = {item.id: item for item in meeting.agenda_items}
+    if sorted(item_ids) != sorted(by_id):
+        raise InvalidValue(_("The new order must list every agenda item exactly once."), field="item_ids")
+    for position, item_id in enumerate(item_ids):
+        by_id[item_id].position = position
+    meeting.agenda_items.sort(key=lambda item: item.position)
+    db.session.flush()
+    record("agenda.reordered", actor=actor, obj=meeting, meeting_id=meeting.id, order=item_ids)
+    return meeting.agenda_items
+
+
+def move_agenda_item(item, offset, *, actor):
+    """Move one place up (-1) or down (+1); a no-op at either end."""
+    ids = [i.id for i in item.meeting.agenda_items]
+    index = ids.index(item.id)
+    target = index + offset
+    if 0 <= target < len(ids):
+        ids[index], ids[target] = ids[target], ids[index]
+        reorder_agenda(item.meeting, ids, actor=actor)
+    return item.meeting.agenda_items
+
+
+def _renumber(meeting):
+    for position, item in enumerate(sorted(meeting.agenda_items, key=lambda i: i.position)):
+        item.position = position
+
+
+# -- participants -----------------------------------------------------------
+
+
+def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_for=None):
+    """Add a user to the session with a role; voting follows the role unless said otherwise."""
+    _require_editable(meeting)
+    role = Role(role)
+    if user is None:
+        raise NotFound(_("No such user."), code="user_not_found")
+    if not user.active:
+        raise InvalidValue(_("This account is deactivated."), field="user_id")
+    if meeting.participant_for(user) is not None:
+        raise Conflict(_("%(name)s already takes part in this session.", name=user.full_name),
+                       code="already_participant")
+    if role == Role.DELEGATE:
+        if delegate_for is None or meeting.participant_for(delegate_for) is None:
+            raise InvalidValue(_("A stand-in must attend for a member of this session."), field="delegate_for_id")
+    elif delegate_for is not None:
+        raise InvalidValue(_("Only a stand-in attends for someone else."), field="delegate_for_id")
+    if role == Role.GUEST and can_vote:
+        raise InvalidValue(_("Guests never vote."), field="can_vote")
+    participant = Participant(user=user, role=role, delegate_for=delegate_for,
+                              can_vote=_voting_default(meeting, role) if can_vote is None else can_vote)
+    meeting.participants.append(participant)
+    db.session.flush()
+    record("participant.invited", actor=actor, obj=participant, meeting_id=meeting.id,
+           user_id=user.id, role=role.value, can_vote=participant.can_vote)
+    return participant
+
+
+def _voting_default(meeting, role):
+    if role == Role.DELEGATE:
+        return meeting.delegates_may_vote
+    return role in VOTING_ROLES
+
+
+def update_participant(participant, *, actor, role, can_vote=None):
+    _require_editable(participant.meeting)
+    role = Role(role)
+    if role == Role.GUEST and can_vote:
+        raise InvalidValue(_("Guests never vote."), field="can_vote")
+    if role == Role.DELEGATE and participant.delegate_for_id is None:
+        raise InvalidValue(_("A stand-in must attend for a member of this session."), field="role")
+    participant.role = role
+    participant.can_vote = _voting_default(participant.meeting, role) if can_vote is None else can_vote
+    if role != Role.DELEGATE:
+        participant.delegate_for = None
+    db.session.flush()
+    record("participant.updated", actor=actor, obj=participant, meeting_id=participant.meeting_id,
+           role=role.value, can_vote=participant.can_vote)
+    return participant
+
+
+def remove_participant(participant, *, actor):
+    meeting = participant.meeting
+    _require_editable(meeting)
+    if meeting.status == MeetingStatus.LIVE and participant.role == Role.CHAIR:
+        raise InvalidState(_("The chair cannot be removed while the session is live."), code="chair_required")
+    meeting.participants.remove(participant)
+    db.session.flush()
+    record("participant.removed", actor=actor, meeting_id=meeting.id, user_id=participant.user_id)
+
+
+def invitable_users(meeting):
+    """Active users not yet in the session, for the invitation picker."""
+    taken = {p.user_id for p in meeting.participants}
+    users = db.session.execute(select(User).where(User.active.is_(True)).order_by(User.full_name)).scalars()
+    return [u for u in users if u.id not in taken]

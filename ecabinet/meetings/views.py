@@ -1,0 +1,272 @@
+"""Pages: my sessions, a session, and the secretariat's editing of it."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.accounts.auth import login_required, require
+from ecabinet.accounts.forms import ConfirmForm
+from ecabinet.accounts.models import User
+from ecabinet.core.db import utcnow
+from ecabinet.core.errors import DomainError
+from ecabinet.core.push import push_to_meeting
+from ecabinet.core.timeutil import LOCAL_TZ, to_local
+from ecabinet.extensions import db
+from ecabinet.meetings import operations
+from ecabinet.meetings.access import (
+    can_change_status, can_chair, can_create_meeting, can_manage_meeting,
+)
+from ecabinet.meetings.forms import AgendaItemForm, MeetingForm, ParticipantForm, ParticipantRoleForm
+from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
+from ecabinet.meetings.models import MeetingStatus, Role
+from ecabinet.meetings.queries import meetings_for, split_upcoming
+
+bp = Blueprint("meetings", __name__)
+
+# Other domains add panels to the session page: functions (meeting, user) ->
+# (template name, context dict) or None, rendered in order below the agenda.
+PAGE_PANELS = []
+
+_ACTIONS = {
+    "publish": MeetingStatus.PUBLISHED,
+    "unpublish": MeetingStatus.DRAFT,
+    "start": MeetingStatus.LIVE,
+    "end": MeetingStatus.ENDED,
+    "archive": MeetingStatus.ARCHIVED,
+}
+
+
+def page_panel(function):
+    PAGE_PANELS.append(function)
+    return function
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(url_for("meetings.home"))
+
+
+@bp.route("/meetings")
+@login_required
+def home():
+    upcoming, past = split_upcoming(meetings_for(current_user), utcnow())
+    return render_template("meetings/home.html", upcoming=upcoming, past=past,
+                           can_create=can_create_meeting(current_user))
+
+
+def _local_naive(value):
+    return to_local(value).replace(tzinfo=None) if value else None
+
+
+def _aware(value):
+    return value.replace(tzinfo=LOCAL_TZ) if value else None
+
+
+def _meeting_values(form):
+    return dict(title=form.title.data, starts_at=_aware(form.starts_at.data), ends_at=_aware(form.ends_at.data),
+                location=form.location.data, kind=form.kind.data, description=form.description.data,
+                confidentiality=form.confidentiality.data, delegates_may_vote=form.delegates_may_vote.data)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new_meeting():
+    require(can_create_meeting)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = operations.create_meeting(actor=current_user, **_meeting_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Session created. Now add its agenda and participants."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=None)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(meeting_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    form = MeetingForm(obj=meeting, starts_at=_local_naive(meeting.starts_at),
+                       ends_at=_local_naive(meeting.ends_at), kind=meeting.kind.value,
+                       confidentiality=meeting.confidentiality.value)
+    if form.validate_on_submit():
+        try:
+            operations.update_meeting(meeting, actor=current_user, **_meeting_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def show(meeting_id):
+    meeting = load_meeting(meeting_id)
+    can_manage = can_manage_meeting(current_user, meeting)
+    context = dict(
+        meeting=meeting,
+        me=meeting.participant_for(current_user),
+        can_manage=can_manage,
+        can_change_status=can_change_status(current_user, meeting),
+        can_chair=can_chair(current_user, meeting),
+        editable=meeting.status in operations.EDITABLE_STATUSES,
+        confirm_form=ConfirmForm(),
+        panels=[panel for panel in (fn(meeting, current_user) for fn in PAGE_PANELS) if panel],
+    )
+    if can_manage:
+        context["item_form"] = AgendaItemForm(prefix="item")
+        context["invite_form"] = _invite_form(meeting)
+        context["role_labels"] = ParticipantRoleForm().role.choices
+    return render_template("meetings/show.html", **context)
+
+
+def _invite_form(meeting):
+    form = ParticipantForm(prefix="invite")
+    form.user_id.choices = [(u.id, f"{u.full_name} — {u.title or u.username}")
+                            for u in operations.invitable_users(meeting)]
+    form.delegate_for_id.choices = [(0, "—")] + [
+        (p.user_id, p.user.full_name) for p in meeting.participants if p.role in (Role.MEMBER, Role.CHAIR)]
+    return form
+
+
+def _back(meeting, anchor=None):
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + (f"#{anchor}" if anchor else ""))
+
+
+def _apply(operation, success_message):
+    """Run an operation from a page form: commit and flash, or roll back and flash the reason."""
+    try:
+        operation()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    db.session.commit()
+    if success_message:
+        flash(success_message, "success")
+    return True
+
+
+@bp.route("/meetings/<int:meeting_id>/status/<action>", methods=["POST"])
+@login_required
+def change_status(meeting_id, action):
+    meeting = load_meeting(meeting_id, can_change_status)
+    if action not in _ACTIONS or not ConfirmForm().validate_on_submit():
+        flash(_("The form expired. Please reload the page and try again."), "error")
+        return _back(meeting)
+    messages = {
+        "publish": _("The session is published: participants can see it now."),
+        "unpublish": _("The session is back to draft."),
+        "start": _("The session has started."),
+        "end": _("The session has ended."),
+        "archive": _("The session is archived."),
+    }
+    if _apply(lambda: operations.change_status(meeting, _ACTIONS[action], actor=current_user),
+              messages[action]):
+        push_to_meeting(meeting.id, "meeting", {"meeting_id": meeting.id, "status": meeting.status.value})
+    return _back(meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@login_required
+def add_agenda_item(meeting_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    form = AgendaItemForm(prefix="item")
+    if form.validate_on_submit():
+        _apply(lambda: operations.add_agenda_item(
+            meeting, form.title.data, presenter=form.presenter.data,
+            duration_minutes=form.duration_minutes.data, description=form.description.data,
+            actor=current_user), _("Agenda item added."))
+    else:
+        flash(_("Check the agenda item: %(errors)s", errors=_form_errors(form)), "error")
+    return _back(meeting, "agenda")
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def edit_agenda_item(meeting_id, item_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    item = load_agenda_item(meeting, item_id)
+    form = AgendaItemForm(obj=item)
+    if form.validate_on_submit():
+        if _apply(lambda: operations.update_agenda_item(
+                item, title=form.title.data, presenter=form.presenter.data,
+                duration_minutes=form.duration_minutes.data, description=form.description.data,
+                actor=current_user), _("Agenda item saved.")):
+            return _back(meeting, "agenda")
+    return render_template("meetings/agenda_item_form.html", form=form, meeting=meeting, item=item)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/move/<any(up, down):direction>", methods=["POST"])
+@login_required
+def move_agenda_item(meeting_id, item_id, direction):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    item = load_agenda_item(meeting, item_id)
+    if ConfirmForm().validate_on_submit():
+        _apply(lambda: operations.move_agenda_item(
+            item, -1 if direction == "up" else 1, actor=current_user), None)
+    return _back(meeting, "agenda")
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
+@login_required
+def delete_agenda_item(meeting_id, item_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    item = load_agenda_item(meeting, item_id)
+    if ConfirmForm().validate_on_submit():
+        _apply(lambda: operations.remove_agenda_item(item, actor=current_user),
+               _("Agenda item removed."))
+    return _back(meeting, "agenda")
+
+
+@bp.route("/meetings/<int:meeting_id>/participants", methods=["POST"])
+@login_required
+def invite_participant(meeting_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    form = _invite_form(meeting)
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data)
+        delegate_for = db.session.get(User, form.delegate_for_id.data) if form.delegate_for_id.data else None
+        _apply(lambda: operations.invite_participant(
+            meeting, user, form.role.data, delegate_for=delegate_for, actor=current_user),
+            _("%(name)s invited.", name=user.full_name if user else ""))
+    else:
+        flash(_("Choose a person and a role."), "error")
+    return _back(meeting, "participants")
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>", methods=["POST"])
+@login_required
+def update_participant(meeting_id, participant_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    participant = load_participant(meeting, participant_id)
+    form = ParticipantRoleForm()
+    if form.validate_on_submit():
+        _apply(lambda: operations.update_participant(
+            participant, role=form.role.data,
+            can_vote=form.can_vote.data if "can_vote" in request.form else None,
+            actor=current_user), _("Role of %(name)s saved.", name=participant.user.full_name))
+    return _back(meeting, "participants")
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>/delete", methods=["POST"])
+@login_required
+def remove_participant(meeting_id, participant_id):
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    participant = load_participant(meeting, participant_id)
+    if ConfirmForm().validate_on_submit():
+        _apply(lambda: operations.remove_participant(participant, actor=current_user),
+               _("%(name)s removed from the session.", name=participant.user.full_name))
+    return _back(meeting, "participants")
+
+
+def _form_errors(form):
+    return "; ".join(f"{getattr(form, name).label.text}: {', '.join(errs)}" for name, errs in form.errors.items())

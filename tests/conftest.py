@@ -1,0 +1,261 @@
+"""Fixtures: the app on a real database (SQLite by default, PostgreSQL with --db=postgres),
+a transaction rolled back after each test, logged-in clients, and a real server process."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from tests import services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=["sqlite", "postgres"], default=os.environ.get("ECABINET_TEST_DB", "sqlite"),
+                     help="database backend for the whole suite (default sqlite)")
+
+
+def _ensure_postgres_database(url):
+    """Create the test database on the local PostgreSQL if it is missing."""
+    server = sa.make_url(url).set(database="postgres")
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    name = sa.make_url(url).database
+    with engine.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    backend = request.config.getoption("--db")
+    if backend == "postgres":
+        parts = urlsplit(services.POSTGRES_URL.replace("+psycopg", ""))
+        services.require_service(services.port_open(parts.hostname, parts.port or 5432),
+                                 f"PostgreSQL is not reachable at {parts.hostname}:{parts.port}")
+        _ensure_postgres_database(services.POSTGRES_URL)
+        return services.POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _sqlite_savepoint_fix(engine):
+    """pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def _reset_schema(app):
+    """Drop everything, then build the schema through the migrations (which tests them too)."""
+    from flask_migrate import upgrade
+
+    from ecabinet.extensions import db
+
+    with app.app_context():
+        meta = sa.MetaData()
+        meta.reflect(bind=db.engine)
+        meta.drop_all(bind=db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from ecabinet import create_app
+    from ecabinet.extensions import db
+
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["ECABINET_INSTANCE_DIR"] = str(instance)
+    application = create_app({
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
+        "SECRET_KEY": "test-secret-key",
+        "SERVER_NAME": "localhost",
+    })
+    _reset_schema(application)
+    with application.app_context():
+        _sqlite_savepoint_fix(db.engine)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Each test runs in a transaction that is rolled back; commits inside become savepoints."""
+    if "live_server" in request.fixturenames:
+        yield
+        return
+    from ecabinet.extensions import db
+
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+TEST_USER_AGENT = "ecabinet-tests"
+
+
+def logged_in_client(app, user):
+    """A test client holding the browser session that logging in as `user` would give."""
+    from flask_login.utils import _create_identifier
+
+    client = app.test_client()
+    client.environ_base.update(HTTP_USER_AGENT=TEST_USER_AGENT, REMOTE_ADDR="127.0.0.1")
+    with app.test_request_context(headers={"User-Agent": TEST_USER_AGENT},
+                                  environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+    return client
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a test client with that user's browser session."""
+    return lambda user: logged_in_client(app, user)
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path="/login"):
+    """The CSRF token of the client's session, read from a page like a browser would."""
+    page = client.get(path)
+    match = CSRF_META.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture
+def bearer(app):
+    """bearer(user) -> headers with a fresh API token for the user."""
+    from ecabinet.accounts.operations import issue_token
+    from ecabinet.extensions import db
+
+    def make(user):
+        _token, raw = issue_token(user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return make
+
+
+# -- a real server process -------------------------------------------------------
+
+
+class LiveServer:
+    """An `ecabinet run` process on 127.0.0.1 with its own database and storage."""
+
+    def __init__(self, database_url, storage_dir, instance_dir, extra_env=None):
+        self.database_url = database_url
+        self.storage_dir = storage_dir
+        self.instance_dir = instance_dir
+        self.extra_env = dict(extra_env or {})
+        self.port = services.free_port()
+        self.process = None
+        self._log = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self):
+        env = dict(os.environ)
+        env.update({
+            "ECABINET_DATABASE_URL": self.database_url,
+            "ECABINET_STORAGE_DIR": str(self.storage_dir),
+            "ECABINET_INSTANCE_DIR": str(self.instance_dir),
+            "ECABINET_SECRET_KEY": "live-test-secret",
+            "ECABINET_ALLOWED_ORIGINS": f"http://127.0.0.1:{self.port},http://localhost:{self.port}",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self):
+        self._log = open(Path(self.instance_dir) / f"server-{self.port}.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ecabinet", "run", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env(), stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self._log.name}")
+            if services.port_open("127.0.0.1", self.port, timeout=0.2):
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("server did not start within 30 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log:
+            self._log.close()
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+
+@pytest.fixture
+def live_server(app, database_url, tmp_path):
+    """A running server; `live_server.app` writes committed rows into its database."""
+    from ecabinet import create_app
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'live.db'}"
+    else:
+        url = services.POSTGRES_URL.rsplit("/", 1)[0] + "/ecabinet_test_live"
+        _ensure_postgres_database(url)
+    storage = tmp_path / "live-storage"
+    instance = tmp_path / "live-instance"
+    instance.mkdir()
+    seed_app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(storage),
+                           "SECRET_KEY": "live-test-secret"})
+    _reset_schema(seed_app)
+    server = LiveServer(url, storage, instance)
+    server.app = seed_app
+    server.start()
+    yield server
+    server.stop()
+    with seed_app.app_context():
+        from ecabinet.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(storage, ignore_errors=True)
