@@ -1,104 +1,16 @@
-"""The `ecabinet` command line (also reachable as `flask --app wsgi ...`)."""
+"""Entry point of the `ecabinet` console script.
+
+Kept free of imports: `ecabinet run` must let eventlet patch the standard library
+before Flask, the database driver or anything else is loaded.
+"""
 import sys
-
-import click
-from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
-
-
-def _create_app():
-    from ecabinet import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             help="E-Cabinet: paperless meeting room. Settings come from ECABINET_* variables.")
-def cli():
-    pass
 
 
 def main():
-    # eventlet must patch the standard library before the app (and psycopg) load.
     if len(sys.argv) > 1 and sys.argv[1] == "run":
         from ecabinet.server import patch
 
         patch()
+    from ecabinet.core.cli import cli
+
     cli(prog_name="ecabinet")
-
-
-def register_cli(app):
-    """Commands attached to the app, so `flask --app wsgi` sees them as well."""
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(seed_demo_command)
-    app.cli.add_command(run_command)
-    app.cli.add_command(audit_group)
-
-
-@click.command("create-user")
-@click.argument("username")
-@click.option("--password", required=True, help="At least 8 characters.")
-@click.option("--full-name", required=True, help='Full name, e.g. "Nguyễn Văn An".')
-@click.option("--title", help="Title (chức vụ).")
-@click.option("--unit", help="Unit (đơn vị) name; created when new.")
-@click.option("--email")
-@click.option("--admin", is_flag=True, help="Administrator.")
-@click.option("--secretariat", is_flag=True, help="Secretariat: prepares sessions.")
-@with_appcontext
-def create_user_command(username, password, full_name, title, unit, email, admin, secretariat):
-    """Create a user and print their id."""
-    from ecabinet.accounts import operations
-    from ecabinet.core.errors import DomainError
-    from ecabinet.extensions import db
-
-    try:
-        user = operations.create_user(
-            username, full_name, password, title=title, email=email,
-            unit=operations.get_or_create_unit(unit) if unit else None,
-            is_admin=admin, is_secretariat=secretariat)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from None
-    db.session.commit()
-    click.echo(user.id)
-
-
-@click.command("seed-demo")
-@with_appcontext
-def seed_demo_command():
-    """Load a realistic provincial session and print the demo logins."""
-    from ecabinet.demo import seed_demo
-
-    logins = seed_demo()
-    click.echo("Demo logins (password for every account: %s):" % logins["password"])
-    for username, description in logins["accounts"]:
-        click.echo(f"  {username:<14} {description}")
-
-
-@click.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@with_appcontext
-def run_command(host, port):
-    """Serve the application with eventlet (web pages, API and Socket.IO)."""
-    from ecabinet.server import serve
-
-    click.echo(f"E-Cabinet is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    serve(current_app._get_current_object(), host, port)
-
-
-@click.group("audit")
-def audit_group():
-    """The audit log."""
-
-
-@audit_group.command("verify")
-@with_appcontext
-def audit_verify_command():
-    """Check the hash chain of the audit log."""
-    from ecabinet.audit.operations import verify_chain
-
-    count, broken_at = verify_chain()
-    if broken_at is not None:
-        raise click.ClickException(f"audit chain broken at entry {broken_at} (after {count} good entries)")
-    click.echo(f"audit chain intact: {count} entries")

@@ -4,10 +4,26 @@ import os
 
 def patch():
     """Monkey-patch the standard library for eventlet; call before anything else is imported."""
+    import warnings
+
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
-    import eventlet
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # eventlet prints a notice: it is in bugfix-only mode
+        import eventlet
 
     eventlet.monkey_patch()
+
+
+def async_mode():
+    """eventlet when the process was patched for it (the server), threading otherwise (CLI, tests)."""
+    import sys
+
+    if "eventlet" in sys.modules:
+        from eventlet import patcher
+
+        if patcher.is_monkey_patched("socket"):
+            return "eventlet"
+    return "threading"
 
 
 def serve(app, host, port):

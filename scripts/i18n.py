@@ -1,6 +1,6 @@
 """Translation catalogs, one per domain: ecabinet/<domain>/translations/vi/LC_MESSAGES/messages.po.
 
-    python scripts/i18n.py update    # extract strings, merge them into each domain's catalog
+    python scripts/i18n.py update [DOMAIN...]  # extract strings, merge them into the domain catalogs
     python scripts/i18n.py compile   # .po -> .mo (run by the set-up and the tests)
     python scripts/i18n.py check     # list strings without a Vietnamese translation (exit 1 if any)
 
@@ -83,8 +83,8 @@ def load(domain, locale):
         return read_po(handle, locale=locale)
 
 
-def update():
-    for domain in domains():
+def update(only=None):
+    for domain in only or domains():
         template = template_catalog(domain)
         if not len(template):
             continue
@@ -130,7 +130,7 @@ def missing():
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if command == "update":
-        update()
+        update(sys.argv[2:])
     elif command == "compile":
         compile_all()
     elif command == "check":

@@ -71,7 +71,7 @@ def _reset_schema(app):
         meta.drop_all(bind=db.engine)
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        upgrade(revision="heads")
 
 
 @pytest.fixture(scope="session")
@@ -259,3 +259,56 @@ def live_server(app, database_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
     shutil.rmtree(storage, ignore_errors=True)
+
+
+# -- browser -------------------------------------------------------------------
+
+TABLET_LANDSCAPE = {"width": 1280, "height": 800}
+TABLET_PORTRAIT = {"width": 800, "height": 1280}
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    services.require_service(Path(services.CHROMIUM).exists(),
+                             f"Chromium is not installed at {services.CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=services.CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport=TABLET_LANDSCAPE) -> a page in a fresh context (its own cookies)."""
+    contexts = []
+
+    def make(viewport=TABLET_LANDSCAPE, locale="vi-VN", **options):
+        context = browser.new_context(viewport=viewport, locale=locale, has_touch=True, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under test-artifacts/screenshots/ to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def browser_login(page, base_url, username, password):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]:not([formaction])")
+    page.wait_for_url(f"{base_url}/meetings")

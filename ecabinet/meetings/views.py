@@ -22,9 +22,11 @@ from ecabinet.meetings.queries import meetings_for, split_upcoming
 
 bp = Blueprint("meetings", __name__)
 
-# Other domains add panels to the session page: functions (meeting, user) ->
-# (template name, context dict) or None, rendered in order below the agenda.
+# Other domains add to the session page: functions (meeting, user) -> (template
+# name, context dict) or None. Panels render below the agenda; header actions
+# (e.g. "enter the meeting room") beside the lifecycle buttons.
 PAGE_PANELS = []
+HEADER_ACTIONS = []
 
 _ACTIONS = {
     "publish": MeetingStatus.PUBLISHED,
@@ -38,6 +40,15 @@ _ACTIONS = {
 def page_panel(function):
     PAGE_PANELS.append(function)
     return function
+
+
+def header_action(function):
+    HEADER_ACTIONS.append(function)
+    return function
+
+
+def _contributions(hooks, meeting):
+    return [part for part in (hook(meeting, current_user) for hook in hooks) if part]
 
 
 @bp.route("/")
@@ -119,7 +130,8 @@ def show(meeting_id):
         can_chair=can_chair(current_user, meeting),
         editable=meeting.status in operations.EDITABLE_STATUSES,
         confirm_form=ConfirmForm(),
-        panels=[panel for panel in (fn(meeting, current_user) for fn in PAGE_PANELS) if panel],
+        panels=_contributions(PAGE_PANELS, meeting),
+        header_actions=_contributions(HEADER_ACTIONS, meeting),
     )
     if can_manage:
         context["item_form"] = AgendaItemForm(prefix="item")

@@ -1,0 +1,105 @@
+"""The application factory and its register_* steps."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_app(config=None):
+    """The application factory behind ecabinet.create_app."""
+    from ecabinet.config import load_config
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=os.environ.get("ECABINET_INSTANCE_DIR") or str(ROOT / "instance"))
+    load_config(app, config)
+    register_extensions(app)
+    register_domains(app)
+    register_web(app)
+    return app
+
+
+def register_extensions(app):
+    from ecabinet.accounts.auth import init_login
+    from ecabinet.core.i18n import register_template_helpers, select_locale, select_timezone
+    from ecabinet.extensions import babel, csrf, db, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    init_login(app)
+    translation_dirs = [str(p) for p in sorted((ROOT / "ecabinet").glob("*/translations"))]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=";".join(translation_dirs))
+    register_template_helpers(app)
+    from ecabinet.server import async_mode
+
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("ASYNC_MODE") or async_mode(),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
+        logger=False,
+        engineio_logger=False,
+        manage_session=False,
+    )
+
+
+# Domain packages, in registration order. A domain takes part by having any of:
+# models.py (imported before anything queries), and setup.py with init_app(app)
+# registering its blueprints, socket handlers and CLI commands.
+DOMAINS = ("accounts", "audit", "meetings", "documents", "live", "voting", "minutes", "signing")
+
+
+def _domain_module(domain, name):
+    import importlib
+    import importlib.util
+
+    qualified = f"ecabinet.{domain}.{name}"
+    if importlib.util.find_spec(f"ecabinet.{domain}") is None or importlib.util.find_spec(qualified) is None:
+        return None
+    return importlib.import_module(qualified)
+
+
+def import_models():
+    """Every domain's models, so the metadata is complete for Alembic and queries."""
+    for domain in DOMAINS:
+        _domain_module(domain, "models")
+
+
+def register_domains(app):
+    """Blueprints, socket handlers and CLI commands of every domain."""
+    from ecabinet.core.cli import register_cli
+    from ecabinet.extensions import csrf
+
+    import_models()
+    for domain in DOMAINS:
+        setup = _domain_module(domain, "setup")
+        if setup is None:
+            continue
+        for blueprint in setup.init_app(app) or ():
+            if (blueprint.url_prefix or "").startswith("/api/"):
+                csrf.exempt(blueprint)  # protect_cookie_api_calls checks these
+            app.register_blueprint(blueprint)
+    register_cli(app)
+
+
+def register_web(app):
+    from flask import request
+
+    from ecabinet.core.api import register_api_error_handlers, is_api_request, SAFE_METHODS
+    from ecabinet.core.web import register_page_helpers
+    from ecabinet.extensions import csrf
+
+    register_api_error_handlers(app)
+    register_page_helpers(app)
+
+    @app.before_request
+    def protect_cookie_api_calls():
+        """API calls that ride on the browser cookie need the CSRF header; bearer calls do not."""
+        from ecabinet.accounts.auth import bearer_token
+
+        if is_api_request() and request.method not in SAFE_METHODS and not bearer_token():
+            if request.endpoint not in {"accounts_api.create_session"}:
+                csrf.protect()
