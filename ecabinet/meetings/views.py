@@ -1,5 +1,5 @@
 """Pages: my sessions, a session, and the secretariat's editing of it."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -262,10 +262,12 @@ def update_participant(meeting_id, participant_id):
     participant = load_participant(meeting, participant_id)
     form = ParticipantRoleForm()
     if form.validate_on_submit():
-        _apply(lambda: operations.update_participant(
-            participant, role=form.role.data,
-            can_vote=form.can_vote.data if "can_vote" in request.form else None,
-            actor=current_user), _("Role of %(name)s saved.", name=participant.user.full_name))
+        # The page's checkbox says whether the person votes; a guest never does,
+        # so a box left ticked while switching someone to guest is not an error.
+        can_vote = form.can_vote.data and form.role.data != Role.GUEST.value
+        _apply(lambda: operations.update_participant(participant, role=form.role.data, can_vote=can_vote,
+                                                     actor=current_user),
+               _("Role of %(name)s saved.", name=participant.user.full_name))
     return _back(meeting, "participants")
 
 
