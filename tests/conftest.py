@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from tests import services
 
@@ -74,6 +75,21 @@ def _reset_schema(app):
         upgrade(revision="heads")
 
 
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The tests keep an app context open (for factories and the rolled-back
+    transaction); without this, Flask would reuse it for every request, and `g`
+    (Flask-Login's current user, Flask-Babel's locale) would leak from one
+    request, or one client, to the next. Each request also gets its own
+    database session on the test's connection, like production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from ecabinet import create_app
@@ -88,6 +104,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret-key",
         "SERVER_NAME": "localhost",
     })
+    application.test_client_class = FreshContextClient
     _reset_schema(application)
     with application.app_context():
         _sqlite_savepoint_fix(db.engine)

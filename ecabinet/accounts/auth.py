@@ -18,6 +18,20 @@ def bearer_token():
     return raw.strip() if scheme.lower() == "bearer" else None
 
 
+def current_token():
+    """The API token this request presented, if it is live and belongs to the current user.
+
+    A client may hold both a browser cookie and a bearer token: Flask-Login then
+    loads the user from the cookie and never looks at the token, so find it here.
+    """
+    from flask_login import current_user
+
+    token = g.get("api_token") or find_token(bearer_token())
+    if token is None or not current_user.is_authenticated or token.user_id != current_user.id:
+        return None
+    return token
+
+
 def init_login(app):
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
