@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from tests import services
 
@@ -111,6 +112,17 @@ def app(database_url, tmp_path_factory):
     return application
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """A session that really uses the test's connection.
+
+    Flask-SQLAlchemy's Session.get_bind picks the app's engine and ignores the
+    session's own `bind`, so without this every test would commit for good.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Each test runs in a transaction that is rolled back; commits inside become savepoints."""
@@ -123,7 +135,8 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint",
+                                               "class_": _ConnectionBoundSession})
         try:
             yield
         finally:
