@@ -39,6 +39,7 @@ def register_extensions(app):
         app,
         async_mode=app.config.get("ASYNC_MODE") or async_mode(),
         message_queue=app.config.get("MESSAGE_QUEUE"),
+        channel=os.environ.get("ECABINET_MESSAGE_QUEUE_CHANNEL") or "flask-socketio",
         cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
         logger=False,
         engineio_logger=False,
@@ -97,9 +98,16 @@ def register_web(app):
 
     @app.before_request
     def protect_cookie_api_calls():
-        """API calls that ride on the browser cookie need the CSRF header; bearer calls do not."""
+        """API calls that ride on the browser cookie need the CSRF header; bearer calls do not.
+
+        A call with neither a bearer token nor a logged-in cookie is left to the
+        view, which answers 401 (not logged in) rather than a CSRF error.
+        """
+        from flask_login import current_user
+
         from ecabinet.accounts.auth import bearer_token
 
-        if is_api_request() and request.method not in SAFE_METHODS and not bearer_token():
+        if (is_api_request() and request.method not in SAFE_METHODS and not bearer_token()
+                and current_user.is_authenticated):
             if request.endpoint not in {"accounts_api.create_session"}:
                 csrf.protect()

@@ -51,6 +51,7 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_FAILURE_WINDOW = _env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
     API_TOKEN_LIFETIME_HOURS = _env_int("API_TOKEN_LIFETIME_HOURS", 7 * 24)
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default: slow on purpose
 
     # Law on Organisation of Local Government: quorum two thirds of all members.
     QUORUM_NUMERATOR = _env_int("QUORUM_NUMERATOR", 2)
@@ -77,6 +78,8 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = True
+    # A fast hash: the access sweeps create hundreds of users. Never used outside tests.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}

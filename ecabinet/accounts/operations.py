@@ -29,6 +29,10 @@ def _check_password_strength(password):
                            field="password")
 
 
+def _hash_password(password):
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def find_user(username):
     return db.session.execute(
         select(User).where(User.username == normalize_username(username))
@@ -90,7 +94,7 @@ def create_user(username, full_name, password, *, title=None, unit=None, email=N
     user = User(
         username=username, full_name=full_name, title=(title or "").strip() or None,
         unit=unit, email=(email or "").strip() or None, phone=(phone or "").strip() or None,
-        password_hash=generate_password_hash(password), is_admin=is_admin,
+        password_hash=_hash_password(password), is_admin=is_admin,
         is_secretariat=is_secretariat, active=True,
     )
     db.session.add(user)
@@ -141,7 +145,7 @@ def change_password(user, current_password, new_password, *, actor=None):
 
 def set_password(user, new_password, *, actor=None):
     _check_password_strength(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash_password(new_password)
     _revoke_everything(user)
     db.session.flush()
     record("user.password_changed", actor=actor, obj=user)

@@ -1,0 +1,56 @@
+"""Helpers for the access sweeps: every route × every role, from outside (real HTTP through the test client)."""
+from tests.conftest import csrf_token, logged_in_client
+
+ROLES = ("anonymous", "stranger", "other_member", "guest", "member", "chair", "secretariat", "admin")
+
+
+def client_for(app, user):
+    return app.test_client() if user is None else logged_in_client(app, user)
+
+
+def page_request(app, user, method, url, data=None):
+    """A browser-like request: the session cookie, and the CSRF token of that session for a POST."""
+    client = client_for(app, user)
+    if method == "GET":
+        return client.get(url)
+    form = dict(data or {})
+    form["csrf_token"] = csrf_token(client, "/login" if user is None else "/account/password")
+    return client.post(url, data=form)
+
+
+def api_request(app, user, method, url, json=None, bearer=None):
+    """A client app's request: the bearer token of the user, no cookie."""
+    headers = bearer(user) if user is not None else {}
+    return app.test_client().open(url, method=method, json=json, headers=headers)
+
+
+def assert_page_outcome(response, expected):
+    """`expected`: 200, 'ok-redirect' (a POST that did its work), 'login', 403 or 404."""
+    if expected == "login":
+        assert response.status_code == 302, response.status_code
+        assert "/login" in response.headers["Location"]
+    elif expected == "ok-redirect":
+        assert response.status_code == 302, response.status_code
+        assert "/login" not in response.headers["Location"]
+    else:
+        assert response.status_code == expected, response.status_code
+    if expected in (403, 404):
+        assert "<html" in response.get_data(as_text=True)  # a page, not JSON
+
+
+def assert_api_outcome(response, expected):
+    assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json" or response.status_code == 204
+    if expected >= 400:
+        error = response.get_json()["error"]
+        assert error["code"] and error["message"]
+
+
+def blueprint_endpoints(app, *blueprints):
+    """(endpoint, method) pairs of the blueprints' routes."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in blueprints:
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                found.add((rule.endpoint, method))
+    return found
