@@ -26,11 +26,41 @@ def async_mode():
     return "threading"
 
 
+def _raise_open_files_limit():
+    """Every tablet is a socket: lift the soft descriptor limit (often 1024) to the hard one."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def serve(app, host, port):
+    import socket
+
     from ecabinet.extensions import socketio
 
-    socketio.run(app, host=host, port=port, log_output=app.config.get("ACCESS_LOG", False),
-                 use_reloader=False, debug=False)
+    # host:port names this process in the live connections table, stable across restarts.
+    app.config.setdefault("LIVE_PROCESS_ID", f"{socket.gethostname()}:{port}")
+    for hook in app.extensions.get("ecabinet.on_serve", ()):
+        hook(app)
+    if socketio.async_mode != "eventlet":
+        socketio.run(app, host=host, port=port, log_output=app.config.get("ACCESS_LOG", False),
+                     use_reloader=False, debug=False)
+        return
+    import eventlet
+    import eventlet.wsgi
+
+    _raise_open_files_limit()
+    family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    # eventlet defaults to a backlog of 50 and at most 1024 concurrent connections; a room
+    # of tablets reconnecting at once needs more of both.
+    listener = eventlet.listen(address, family, backlog=int(os.environ.get("ECABINET_LISTEN_BACKLOG", 2048)))
+    eventlet.wsgi.server(listener, app, log_output=app.config.get("ACCESS_LOG", False),
+                         max_size=int(os.environ.get("ECABINET_MAX_CONNECTIONS", 10000)), debug=False)
 
 
 def run_in_worker(function, *args, **kwargs):

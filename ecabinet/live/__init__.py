@@ -1,0 +1,1 @@
+"""The live session: presence and quorum, synchronised pages, agenda, floor."""

@@ -1,0 +1,411 @@
+"""Socket.IO handlers of the live session (default namespace), as in protocol.md.
+
+Each handler parses, checks permission (live.access), calls one operation, commits once,
+then emits once to the session's room. Per-socket facts (who, which session) live in the
+socket's own session on the process that holds it; everything shared is in the database.
+"""
+import logging
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from ecabinet.accounts.models import User
+from ecabinet.accounts.operations import find_token
+from ecabinet.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from ecabinet.core.push import meeting_room, user_room
+from ecabinet.core.signals import user_sessions_revoked
+from ecabinet.extensions import db, socketio
+from ecabinet.live import access, operations, state
+from ecabinet.meetings.models import AgendaItem, Meeting, PRESENT_STATES
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/"
+
+
+# -- the socket's own facts -------------------------------------------------------
+
+
+def _socket_session():
+    return socketio.server.get_session(request.sid, namespace=NAMESPACE)
+
+
+def socket_user():
+    """The user of the current socket (None for a room display), reloaded so deactivation counts."""
+    user_id = _socket_session().get("user_id")
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotAuthenticated()
+    return user
+
+
+def process_id():
+    return current_app.config.get("LIVE_PROCESS_ID") or "local"
+
+
+def _origin_allowed():
+    """Browser sockets riding on the cookie must come from an allowed page (no Origin, no cookie login)."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False
+    allowed = set(current_app.config.get("ALLOWED_ORIGINS") or ())
+    own = f"{request.scheme}://{request.host}"
+    forwarded_host = request.headers.get("X-Forwarded-Host")
+    if forwarded_host:
+        allowed.add(f"{request.headers.get('X-Forwarded-Proto', request.scheme)}://{forwarded_host}")
+    allowed.add(own)
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" in allowed
+
+
+def _refuse(code, message):
+    raise ConnectionRefusedError({"code": code, "message": str(message)})
+
+
+# -- connect / disconnect ---------------------------------------------------------
+
+
+def on_connect(auth=None):
+    auth = auth if isinstance(auth, dict) else {}
+    user = display_meeting = None
+    if auth.get("display_token"):
+        display_meeting = operations.meeting_for_display_token(auth.get("display_token"))
+        if display_meeting is None:
+            _refuse("invalid_display_token", _("This display link is no longer valid."))
+    elif auth.get("token"):
+        token = find_token(auth["token"]) if isinstance(auth["token"], str) else None
+        if token is None:
+            _refuse("not_authenticated", _("Please log in."))
+        user = token.user
+    elif current_user.is_authenticated and _origin_allowed():
+        user = current_user._get_current_object()
+    else:
+        _refuse("not_authenticated", _("Please log in."))
+    operations.open_connection(request.sid, user, process_id(), display_meeting=display_meeting)
+    db.session.commit()
+    _socket_session().update({"user_id": getattr(user, "id", None),
+                              "display_meeting_id": getattr(display_meeting, "id", None),
+                              "meeting_id": None})
+    if user is not None:
+        join_room(user_room(user.id))
+
+
+def on_disconnect(reason=None):
+    session = _socket_session()
+    connection = operations.close_connection(request.sid)
+    db.session.commit()
+    meeting_id, user_id = session.get("meeting_id"), session.get("user_id")
+    if connection is not None and meeting_id and user_id:
+        app = current_app._get_current_object()
+        socketio.start_background_task(_announce_if_still_lost, app, meeting_id, user_id)
+
+
+def _announce_if_still_lost(app, meeting_id, user_id):
+    """After the grace period, tell the room a present member's tablet lost its connection."""
+    socketio.sleep(app.config.get("LIVE_GRACE_SECONDS", 15) + 0.5)
+    with app.app_context():
+        try:
+            meeting = db.session.get(Meeting, meeting_id)
+            if meeting is None:
+                return
+            participant = next((p for p in meeting.participants if p.user_id == user_id), None)
+            if participant is None or participant.attendance not in PRESENT_STATES:
+                return
+            if operations.has_open_connection(meeting, user_id):
+                return
+            socketio.emit("presence", state.presence_json(meeting), to=meeting_room(meeting_id))
+        finally:
+            db.session.remove()
+
+
+# -- the event wrapper ------------------------------------------------------------
+
+
+def _emit(event, payload, meeting_id, skip_sid=None):
+    socketio.emit(event, payload, to=meeting_room(meeting_id), skip_sid=skip_sid)
+
+
+def live_event(function):
+    """Parse the payload, run the handler, commit once, emit its broadcasts, answer the ack."""
+
+    @wraps(function)
+    def handler(data=None):
+        try:
+            if not isinstance(data, dict):
+                raise InvalidInput(_("The payload must be an object."), code="invalid_payload")
+            ack, broadcasts = function(data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            return {"ok": False, "error": error.to_dict()}
+        except Exception:
+            db.session.rollback()
+            log.exception("live event %s failed", function.__name__)
+            return {"ok": False, "error": {"code": "internal_error", "message": _("An internal error occurred.")}}
+        for event, payload, meeting_id, skip_sid in broadcasts:
+            _emit(event, payload, meeting_id, skip_sid)
+        return {"ok": True, **ack}
+
+    return handler
+
+
+def _int(data, name):
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(_("The field %(name)s must be a whole number.", name=name), code="invalid_payload")
+    return value
+
+
+def _meeting_for(data, user, check=None):
+    """The session named in the payload, visible to this user, and passing the check (403 otherwise)."""
+    meeting = db.session.get(Meeting, _int(data, "meeting_id"))
+    if user is None:
+        raise NotAuthenticated()
+    if meeting is None or not access.can_join(user, meeting):
+        raise NotFound(_("This session does not exist or is not visible to you."), code="meeting_not_found")
+    if check is not None and not check(user, meeting):
+        raise NotAllowed(_("You are not allowed to do this in this session."))
+    return meeting
+
+
+def _user_in(meeting, data, name="user_id"):
+    user = db.session.get(User, _int(data, name))
+    if user is None or meeting.participant_for(user) is None:
+        raise NotFound(_("This person does not take part in this session."), code="participant_not_found")
+    return user
+
+
+# -- room ---------------------------------------------------------------------------
+
+
+@live_event
+def on_join(data):
+    session = _socket_session()
+    meeting_id = _int(data, "meeting_id")
+    meeting = db.session.get(Meeting, meeting_id)
+    display_meeting_id = session.get("display_meeting_id")
+    if display_meeting_id is not None:
+        if meeting_id != display_meeting_id or meeting is None:
+            raise NotAllowed(_("This display belongs to another session."))
+        user, display = None, True
+    else:
+        user, display = socket_user(), False
+        if meeting is None or not access.can_join(user, meeting):
+            operations.record_join_refused(user, meeting_id, "not_found" if meeting is None else "not_participant")
+            db.session.commit()
+            raise NotAllowed(_("You do not take part in this session."), code="not_participant")
+    previous = session.get("meeting_id")
+    if previous and previous != meeting_id:
+        leave_room(meeting_room(previous))
+    newly_online = operations.join_connection(request.sid, meeting)
+    join_room(meeting_room(meeting_id))
+    session["meeting_id"] = meeting_id
+    snapshot = state.snapshot(meeting, user, display=display)
+    broadcasts = []
+    participant = meeting.participant_for(user) if user else None
+    if newly_online and participant is not None and participant.attendance in PRESENT_STATES:
+        broadcasts.append(("presence", snapshot["presence"], meeting_id, request.sid))
+    return {"state": snapshot}, broadcasts
+
+
+@live_event
+def on_leave(data):
+    meeting_id = _int(data, "meeting_id")
+    session = _socket_session()
+    leave_room(meeting_room(meeting_id))
+    if session.get("meeting_id") == meeting_id:
+        session["meeting_id"] = None
+        operations.leave_connection(request.sid)
+    return {}, []
+
+
+# -- presenting and agenda ----------------------------------------------------------
+
+
+@live_event
+def on_navigate(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user)
+    live_state = operations.get_state(meeting)
+    if not access.can_present(user, meeting, live_state):
+        raise NotAllowed(_("Only the current presenter can turn pages."), code="not_presenter")
+    document_id = data.get("document_id")
+    if document_id is not None:
+        document_id = _int(data, "document_id")
+    page = data.get("page")
+    payload = operations.navigate(meeting, document_id, page, actor=user)
+    # The presenter's own socket is skipped: an echo must never pull its tablet back.
+    return {"seq": payload["seq"]}, [("page", payload, meeting.id, request.sid)]
+
+
+@live_event
+def on_set_presenter(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_assign_presenter)
+    payload = operations.set_presenter(meeting, _user_in(meeting, data), actor=user)
+    return {"seq": payload["seq"]}, [("page", payload, meeting.id, None)]
+
+
+@live_event
+def on_set_item(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_control_agenda)
+    item = db.session.get(AgendaItem, _int(data, "agenda_item_id"))
+    payload = operations.set_current_item(meeting, item, actor=user)
+    return {"seq": payload["seq"]}, [("agenda", payload, meeting.id, None)]
+
+
+@live_event
+def on_next_item(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_control_agenda)
+    payload = operations.next_item(meeting, actor=user)
+    return {"seq": payload["seq"], "current_item_id": payload["current_item_id"]}, \
+        [("agenda", payload, meeting.id, None)]
+
+
+# -- presence -----------------------------------------------------------------------
+
+
+@live_event
+def on_check_in(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_check_in)
+    operations.check_in(meeting.participant_for(user), actor=user)
+    presence = state.presence_json(meeting)
+    return {"presence": presence}, [("presence", presence, meeting.id, None)]
+
+
+@live_event
+def on_set_attendance(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_mark_attendance)
+    member = _user_in(meeting, data)
+    stand_in = None
+    if data.get("stand_in_user_id") is not None:
+        stand_in = db.session.get(User, _int(data, "stand_in_user_id"))
+        if stand_in is None or not stand_in.active:
+            raise NotFound(_("No such user."), code="user_not_found")
+    note = data.get("note")
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput(_("The note must be text."), code="invalid_payload")
+    operations.set_attendance(meeting.participant_for(member), data.get("attendance"), actor=user,
+                              note=note, stand_in=stand_in)
+    presence = state.presence_json(meeting)
+    broadcasts = [("presence", presence, meeting.id, None)]
+    if stand_in is not None:
+        # A new participant joined the session: clients refresh their participant list.
+        broadcasts.append(("participants", {"meeting_id": meeting.id,
+                                            "participants": [state.participant_json(p)
+                                                             for p in meeting.participants]},
+                           meeting.id, None))
+    return {"presence": presence}, broadcasts
+
+
+# -- floor ----------------------------------------------------------------------------
+
+
+def _floor_reply(meeting):
+    floor = state.floor_json(meeting)
+    return {"floor": floor}, [("floor", floor, meeting.id, None)]
+
+
+@live_event
+def on_floor_request(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_request_floor)
+    operations.request_floor(meeting, user)
+    return _floor_reply(meeting)
+
+
+@live_event
+def on_floor_withdraw(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user)
+    operations.withdraw_floor(meeting, user)
+    return _floor_reply(meeting)
+
+
+@live_event
+def on_floor_grant(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_manage_floor)
+    operations.grant_floor(meeting, _user_in(meeting, data), actor=user)
+    return _floor_reply(meeting)
+
+
+@live_event
+def on_floor_end(data):
+    user = socket_user()
+    meeting = _meeting_for(data, user, access.can_manage_floor)
+    speaker = _user_in(meeting, data) if data.get("user_id") is not None else None
+    operations.end_floor(meeting, actor=user, user=speaker)
+    return _floor_reply(meeting)
+
+
+EVENTS = {
+    "join": on_join, "leave": on_leave, "navigate": on_navigate, "set_presenter": on_set_presenter,
+    "set_item": on_set_item, "next_item": on_next_item, "check_in": on_check_in,
+    "set_attendance": on_set_attendance, "floor_request": on_floor_request,
+    "floor_withdraw": on_floor_withdraw, "floor_grant": on_floor_grant, "floor_end": on_floor_end,
+}
+
+
+def register_handlers():
+    """Attach the handlers to the (global) socketio object once per process."""
+    if getattr(socketio, "_ecabinet_live_registered", False):
+        return
+    socketio.on_event("connect", on_connect, namespace=NAMESPACE)
+    socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
+    for name, handler in EVENTS.items():
+        socketio.on_event(name, handler, namespace=NAMESPACE)
+    socketio._ecabinet_live_registered = True
+
+
+# -- disconnecting users whose sessions were revoked ------------------------------------
+
+_REVOKED_KEY = "ecabinet.live.revoked_sids"
+
+
+def _collect_revoked(user, **_kwargs):
+    """Before the commit: remember which sockets the user has open (on any process)."""
+    sids = set(operations.open_sids_of_user(user.id))
+    db.session.info.setdefault(_REVOKED_KEY, {}).setdefault(user.id, set()).update(sids)
+
+
+def _disconnect_after_commit(session):
+    revoked = session.info.pop(_REVOKED_KEY, None)
+    if not revoked or socketio.server is None:
+        return
+    targets = set()
+    for user_id, sids in revoked.items():
+        local = {sid for sid, _eio in socketio.server.manager.get_participants(NAMESPACE, user_room(user_id))}
+        targets |= sids | local
+    # Off this transaction: disconnecting runs the disconnect handler, which writes in its own session.
+    socketio.start_background_task(_disconnect_sids, sorted(targets))
+
+
+def _disconnect_sids(sids):
+    for sid in sids:
+        # With a message queue the manager forwards this to the process holding the socket.
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+def _forget_revoked(session, *_args):
+    session.info.pop(_REVOKED_KEY, None)
+
+
+def register_revocation():
+    if getattr(socketio, "_ecabinet_live_revocation", False):
+        return
+    user_sessions_revoked.connect(_collect_revoked, weak=False)
+    sa_event.listen(Session, "after_commit", _disconnect_after_commit)
+    sa_event.listen(Session, "after_rollback", _forget_revoked)
+    socketio._ecabinet_live_revocation = True

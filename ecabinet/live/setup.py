@@ -1,0 +1,25 @@
+"""Wires the live session into the app: socket handlers, pages, hooks into the meetings domain."""
+import os
+
+
+def init_app(app):
+    from ecabinet.live import events, views
+
+    app.config.setdefault("LIVE_GRACE_SECONDS", float(os.environ.get("ECABINET_LIVE_GRACE_SECONDS", 15)))
+    events.register_handlers()
+    events.register_revocation()
+    views.register_hooks()
+    app.extensions.setdefault("ecabinet.on_serve", []).append(close_stale_connections)
+    return [views.bp]
+
+
+def close_stale_connections(app):
+    """Before serving: connections a previous run of this process left open are gone; close them."""
+    from ecabinet.extensions import db
+    from ecabinet.live.operations import close_process_connections
+
+    with app.app_context():
+        closed = close_process_connections(app.config["LIVE_PROCESS_ID"])
+        db.session.commit()
+        if closed:
+            app.logger.info("closed %d connections left open by the previous run", closed)

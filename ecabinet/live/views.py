@@ -1,0 +1,116 @@
+"""Pages of the live session: the member tablet, the chair/secretariat console, the room display."""
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.accounts.auth import login_required
+from ecabinet.core.errors import NotAllowed
+from ecabinet.extensions import db
+from ecabinet.live import access, operations, state
+from ecabinet.live.strings import client_strings
+from ecabinet.meetings.loaders import load_meeting
+from ecabinet.meetings.operations import invitable_users
+from ecabinet.meetings.models import Meeting, MeetingStatus
+
+bp = Blueprint("live", __name__)
+
+
+def _config(meeting, mode, **extra):
+    return {
+        "meeting_id": meeting.id,
+        "mode": mode,
+        "user_id": getattr(current_user, "id", None),
+        "strings": client_strings(),
+        "pdfjs": url_for("static", filename="vendor/pdfjs/pdf.min.mjs"),
+        "pdfjs_worker": url_for("static", filename="vendor/pdfjs/pdf.worker.min.mjs"),
+        "meeting_url": url_for("meetings.show", meeting_id=meeting.id),
+        **extra,
+    }
+
+
+def _load_room(meeting_id, check=access.can_join):
+    meeting = load_meeting(meeting_id)
+    if not check(current_user, meeting):
+        raise NotAllowed(_("The meeting room is open only to the session's participants while it is "
+                           "published or in progress."), code="not_participant")
+    return meeting
+
+
+@bp.route("/meetings/<int:meeting_id>/live")
+@login_required
+def tablet(meeting_id):
+    meeting = _load_room(meeting_id)
+    return render_template("live/tablet.html", meeting=meeting, config=_config(meeting, "tablet"),
+                           can_console=access.can_use_console(current_user, meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/live/console")
+@login_required
+def console(meeting_id):
+    meeting = _load_room(meeting_id)
+    if not access.can_use_console(current_user, meeting):
+        raise NotAllowed(_("The console is for the chair and the secretariat."))
+    secretariat = access.can_mark_attendance(current_user, meeting)
+    candidates = invitable_users(meeting) if secretariat else []
+    return render_template("live/console.html", meeting=meeting, secretariat=secretariat,
+                           standin_candidates=candidates,
+                           config=_config(meeting, "console", secretariat=secretariat))
+
+
+@bp.route("/meetings/<int:meeting_id>/live/display-token", methods=["POST"])
+@login_required
+def issue_display_token(meeting_id):
+    meeting = load_meeting(meeting_id)
+    if not access.can_issue_display_token(current_user, meeting):
+        raise NotAllowed()
+    raw = operations.issue_display_token(meeting, actor=current_user)
+    db.session.commit()
+    link = url_for("live.display", meeting_id=meeting.id, _external=True) + "#" + raw
+    return render_template("live/display_link.html", meeting=meeting, link=link)
+
+
+@bp.route("/live/display/<int:meeting_id>")
+def display(meeting_id):
+    """The projector/TV page; it authenticates its socket with the token in the URL fragment."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return render_template("live/display.html", meeting=meeting, config=_config(meeting, "display"))
+
+
+def register_hooks():
+    """The meetings domain's hooks: the entry button, and the live part of GET /api/v1/meetings/<id>."""
+    from ecabinet.meetings import api as meetings_api
+    from ecabinet.meetings import views as meetings_views
+
+    if enter_button not in meetings_views.HEADER_ACTIONS:
+        meetings_views.header_action(enter_button)
+    if live_detail not in meetings_api.DETAIL_SECTIONS:
+        meetings_api.detail_section(live_detail)
+
+
+def enter_button(meeting, user):
+    if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE) or not access.can_join(user, meeting):
+        return None
+    console = access.can_use_console(user, meeting)
+    return "live/_enter_button.html", {
+        "url": url_for("live.console" if console else "live.tablet", meeting_id=meeting.id),
+        "tablet_url": url_for("live.tablet", meeting_id=meeting.id) if console else None,
+        "is_live": meeting.status == MeetingStatus.LIVE,
+        "can_issue_display": access.can_issue_display_token(user, meeting),
+        "display_url": url_for("live.issue_display_token", meeting_id=meeting.id),
+    }
+
+
+def live_detail(meeting, user):
+    if not access.can_join(user, meeting):
+        return {}
+    live_state = operations.peek_state(meeting)
+    return {"live": {
+        "presentation": {"document_id": live_state.document_id, "page": live_state.page, "seq": live_state.seq,
+                         "presenter_id": access.presenter_id(meeting, live_state)},
+        "current_item_id": live_state.current_item_id,
+        "item_started_at": live_state.item_started_at.isoformat() if live_state.item_started_at else None,
+        "presence": state.presence_json(meeting),
+        "floor": state.floor_json(meeting),
+    }}
