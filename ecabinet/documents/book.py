@@ -1,0 +1,80 @@
+"""The meeting book (tập tài liệu): every document a reader may see, in agenda order, in one PDF."""
+import hashlib
+import json
+
+from flask import current_app
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+
+from ecabinet.core.db import utcnow
+from ecabinet.documents.access import can_view_document
+from ecabinet.documents.delivery import reader_file, reader_key
+from ecabinet.documents.models import Document
+from ecabinet.documents.pdf import DEFAULT_BOLD_FONT, DEFAULT_FONT, build_book
+from ecabinet.documents.storage import get_storage, write_atomically
+from ecabinet.extensions import db
+from ecabinet.server import run_in_worker
+
+
+def documents_in_agenda_order(meeting, user):
+    """[(agenda item or None, [documents])] of the documents the user may read, agenda order first."""
+    documents = db.session.query(Document).filter(Document.meeting_id == meeting.id) \
+        .order_by(Document.position, Document.id).all()
+    visible = [d for d in documents if d.current is not None and can_view_document(user, d)]
+    groups = []
+    for item in meeting.agenda_items:
+        mine = [d for d in visible if d.agenda_item_id == item.id]
+        if mine:
+            groups.append((item, mine))
+    loose = [d for d in visible if d.agenda_item_id is None]
+    if loose:
+        groups.append((None, loose))
+    return groups
+
+
+def meeting_book(meeting, user):
+    """Path of the reader's book (cached while the documents do not change); None when there is nothing."""
+    groups = documents_in_agenda_order(meeting, user)
+    if not groups:
+        return None
+    storage = get_storage()
+    personal = any(d.needs_watermark for _item, docs in groups for d in docs)
+    fingerprint = json.dumps({
+        "meeting": [meeting.id, meeting.title, meeting.starts_at.isoformat(), meeting.location],
+        "groups": [[item.id if item else None, item.title if item else None,
+                    [[d.id, d.title, d.current.sha256] for d in docs]] for item, docs in groups],
+        "reader": reader_key(user) if personal else None,
+        "locale": str(_("Meeting book")),
+    }, ensure_ascii=False)
+    key = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    target = storage.cache_path("books", str(meeting.id), f"{key}{'-u%d' % user.id if personal else ''}.pdf")
+    if target.exists():
+        return target
+
+    sections = []
+    for item, docs in groups:
+        heading = _("Item %(number)d. %(title)s", number=item.number, title=item.title) if item \
+            else _("Other documents")
+        sections.append((heading, [(f"{d.kind_label}: {d.title}", str(reader_file(d, d.current, user)[0]),
+                                    d.current.page_count) for d in docs]))
+    count = sum(len(docs) for _item, docs in groups)
+    pages = sum(d.current.page_count for _item, docs in groups for d in docs)
+    cover = {
+        "organisation": current_app.config.get("ORGANISATION_NAME") or "ỦY BAN NHÂN DÂN TỈNH",
+        "motto": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        "heading": _("Meeting book"),
+        "title": meeting.title,
+        "lines": [line for line in (
+            format_datetime(meeting.starts_at, "HH:mm, dd/MM/yyyy"),
+            meeting.location,
+            ngettext("%(num)d document", "%(num)d documents", count) + " · "
+            + ngettext("%(num)d page", "%(num)d pages", pages),
+        ) if line],
+        "footer": _("Prepared by E-Cabinet on %(time)s for %(name)s",
+                    time=format_datetime(utcnow(), "dd/MM/yyyy HH:mm"), name=user.full_name),
+        "toc_heading": _("Contents"),
+    }
+    font = current_app.config.get("WATERMARK_FONT", DEFAULT_FONT)
+    bold = current_app.config.get("BOOK_BOLD_FONT", DEFAULT_BOLD_FONT)
+    run_in_worker(write_atomically, target, lambda temp: build_book(temp, cover, sections, font, bold))
+    return target

@@ -1,0 +1,209 @@
+"""Pages: the session's documents panel, the upload page, the reader, and the file routes they use."""
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ecabinet.accounts.auth import login_required
+from ecabinet.accounts.forms import ConfirmForm
+from ecabinet.core.errors import DomainError, NotFound
+from ecabinet.core.push import push_to_meeting
+from ecabinet.documents import operations
+from ecabinet.documents.access import can_download_book, can_manage_documents
+from ecabinet.documents.api import commit_or_discard, document_json
+from ecabinet.documents.book import documents_in_agenda_order, meeting_book
+from ecabinet.documents.delivery import send_path, send_version
+from ecabinet.documents.forms import DocumentForm, ReplaceForm, classification_choices
+from ecabinet.documents.loaders import load_document, load_version
+from ecabinet.documents.models import CLASSIFICATION_LABELS, KIND_LABELS
+from ecabinet.documents.validation import OFFICE_EXTENSIONS, soffice_path
+from ecabinet.extensions import db
+from ecabinet.meetings.loaders import load_meeting
+from ecabinet.meetings.operations import EDITABLE_STATUSES
+
+bp = Blueprint("documents", __name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _editable(meeting):
+    return meeting.status in EDITABLE_STATUSES
+
+
+def _groups(meeting, user):
+    return documents_in_agenda_order(meeting, user)
+
+
+def documents_panel(meeting, user):
+    """The documents card on the session page."""
+    can_manage = can_manage_documents(user, meeting)
+    return "documents/_panel.html", {
+        "groups": _groups(meeting, user),
+        "can_manage": can_manage,
+        "editable": _editable(meeting),
+        "replace_form": ReplaceForm(prefix="replace") if can_manage else None,
+    }
+
+
+def documents_header_action(meeting, user):
+    groups = _groups(meeting, user)
+    if not groups and not can_manage_documents(user, meeting):
+        return None
+    return "documents/_header_action.html", {
+        "has_documents": bool(groups),
+        "can_upload": can_manage_documents(user, meeting) and _editable(meeting),
+    }
+
+
+@bp.route("/meetings/sw.js")
+def service_worker():
+    """The offline reader's service worker; served here so its scope covers every session page."""
+    response = send_file(ROOT / "static" / "js" / "documents" / "sw.js", mimetype="text/javascript",
+                         max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/meetings/"
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/upload")
+@login_required
+def upload(meeting_id):
+    meeting = load_meeting(meeting_id, can_manage_documents)
+    if not _editable(meeting):
+        flash(_("This session has ended; its documents can no longer be changed."), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    protected = bool(current_app.config.get("PROTECTED_NETWORK"))
+    return render_template(
+        "documents/upload.html", meeting=meeting,
+        kinds=list(KIND_LABELS.items()),
+        classifications=classification_choices(protected),
+        max_mb=current_app.config["MAX_UPLOAD_MB"],
+        max_pages=current_app.config["MAX_DOCUMENT_PAGES"],
+        office_available=soffice_path() is not None,
+        office_extensions=sorted(OFFICE_EXTENSIONS),
+        groups=_groups(meeting, current_user))
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/read")
+@login_required
+def read(meeting_id, document_id):
+    meeting = load_meeting(meeting_id)
+    document = load_document(document_id, meeting=meeting)
+    groups = _groups(meeting, current_user)
+    library = [{"id": d.id, "title": d.title, "kind": str(d.kind_label), "pages": d.current.page_count,
+                "version": d.current.number, "confidential": d.is_confidential,
+                "item": item.number if item else None,
+                "url": url_for("documents.read", meeting_id=meeting.id, document_id=d.id)}
+               for item, docs in groups for d in docs]
+    return render_template(
+        "documents/read.html", meeting=meeting, document=document, groups=groups, library=library,
+        file_url=url_for("documents.version_file", meeting_id=meeting.id, document_id=document.id,
+                         version_id=document.current.id),
+        document_data=document_json(document))
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/file")
+@login_required
+def document_file(meeting_id, document_id):
+    document = load_document(document_id, meeting=load_meeting(meeting_id))
+    return send_version(document, document.current, current_user, immutable=False)
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/versions/<int:version_id>/file")
+@login_required
+def version_file(meeting_id, document_id, version_id):
+    document = load_document(document_id, meeting=load_meeting(meeting_id))
+    return send_version(document, load_version(document, version_id), current_user, immutable=True)
+
+
+@bp.route("/meetings/<int:meeting_id>/book.pdf")
+@login_required
+def book(meeting_id):
+    meeting = load_meeting(meeting_id, can_download_book)
+    path = meeting_book(meeting, current_user)
+    if path is None:
+        raise NotFound(_("This session has no documents you can read yet."), code="no_documents")
+    return send_path(path, path.stem, _("Meeting book") + f" {meeting.id}.pdf", immutable=False)
+
+
+def _back(meeting):
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#documents")
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/replace", methods=["POST"])
+@login_required
+def replace(meeting_id, document_id):
+    meeting = load_meeting(meeting_id, can_manage_documents)
+    document = load_document(document_id, manage=True, meeting=meeting)
+    form = ReplaceForm(prefix="replace")
+    if not form.validate_on_submit():
+        flash(_("Choose the new PDF file."), "error")
+        return _back(meeting)
+    try:
+        incoming = operations.receive_upload(form.file.data.stream, form.file.data.filename)
+        prepared = operations.prepare_file(incoming)
+        version = commit_or_discard(prepared, lambda: operations.add_version(
+            document, prepared, actor=current_user, note=form.note.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("The new version was refused: %(reason)s", reason=error.message), "error")
+        return _back(meeting)
+    push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
+    flash(_("Version %(number)d of “%(title)s” is now current.", number=version.number, title=document.title),
+          "success")
+    return _back(meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id, document_id):
+    meeting = load_meeting(meeting_id, can_manage_documents)
+    document = load_document(document_id, manage=True, meeting=meeting)
+    form = DocumentForm(obj=document, kind=document.kind.value, classification=document.classification.value,
+                        agenda_item_id=document.agenda_item_id or 0)
+    form.agenda_item_id.choices = [(0, _("Not tied to an agenda item"))] + [
+        (item.id, f"{item.number}. {item.title}") for item in meeting.agenda_items]
+    form.classification.choices = classification_choices(bool(current_app.config.get("PROTECTED_NETWORK"))
+                                                          or document.classification.value == "state_secret")
+    if form.validate_on_submit():
+        item = next((i for i in meeting.agenda_items if i.id == form.agenda_item_id.data), None)
+        try:
+            operations.update_document(document, actor=current_user, title=form.title.data, kind=form.kind.data,
+                                       agenda_item=item, classification=form.classification.data,
+                                       guests_allowed=form.guests_allowed.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
+            flash(_("Document saved."), "success")
+            return _back(meeting)
+    return render_template("documents/edit.html", form=form, meeting=meeting, document=document,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/delete", methods=["POST"])
+@login_required
+def delete(meeting_id, document_id):
+    meeting = load_meeting(meeting_id, can_manage_documents)
+    document = load_document(document_id, manage=True, meeting=meeting)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form expired. Please reload the page and try again."), "error")
+        return _back(meeting)
+    title = document.title
+    try:
+        shas = operations.delete_document(document, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(meeting)
+    db.session.commit()
+    operations.discard_if_unreferenced(shas)
+    push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
+    flash(_("“%(title)s” was deleted.", title=title), "success")
+    return _back(meeting)
+
+
+__all__ = ["bp", "documents_panel", "documents_header_action", "CLASSIFICATION_LABELS"]
