@@ -9,7 +9,7 @@ from ecabinet.meetings.models import (
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind of session"), choices=[(k.value, label) for k, label in MEETING_KIND_LABELS.items()])
     starts_at = DateTimeLocalField(_l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])

@@ -101,9 +101,12 @@ def new_meeting():
 @login_required
 def edit_meeting(meeting_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
-    form = MeetingForm(obj=meeting, starts_at=_local_naive(meeting.starts_at),
-                       ends_at=_local_naive(meeting.ends_at), kind=meeting.kind.value,
-                       confidentiality=meeting.confidentiality.value)
+    # Not obj=meeting: WTForms prefers obj's attributes to keyword values, and the
+    # form must show Vietnam time, not the stored UTC.
+    form = MeetingForm(data=dict(
+        title=meeting.title, kind=meeting.kind.value, starts_at=_local_naive(meeting.starts_at),
+        ends_at=_local_naive(meeting.ends_at), location=meeting.location, description=meeting.description,
+        confidentiality=meeting.confidentiality.value, delegates_may_vote=meeting.delegates_may_vote))
     if form.validate_on_submit():
         try:
             operations.update_meeting(meeting, actor=current_user, **_meeting_values(form))
