@@ -17,6 +17,7 @@ def client_strings():
         "page": _("Page"),
         "page_of": _("Page %(page)s of %(total)s"),
         "page_n": _("Page %(page)s"),
+        "pages": _("%(n)s pages"),
         "no_document": _("No document is being presented"),
         "no_document_hint": _("When the presenter opens a document, it appears here."),
         "document": _("Document %(id)s"),
