@@ -1,0 +1,424 @@
+// The tablet reader: PDF.js, one page at a time, swipe/buttons/keys to turn pages, pinch and
+// fit-width zoom, thumbnails, search, private notes and highlights. All texts come from the page.
+const root = document.getElementById("reader");
+const text = JSON.parse(document.getElementById("reader-strings").textContent);
+const $ = (selector) => root.querySelector(selector);
+const fmt = (message, values) => message.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
+const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+
+const state = {pdf: null, page: 1, pages: parseInt(root.dataset.pages, 10), zoom: 1, fit: true,
+               rendering: null, cache: new Map(), notes: [], matches: [], matchIndex: -1, query: "",
+               highlightMode: false};
+const stage = $("#stage");
+const pageBox = $("[data-page]");
+const canvas = pageBox.querySelector("canvas");
+const overlay = $("[data-overlay]");
+const status = $("[data-status]");
+const gotoInput = $("#goto-page");
+
+async function loadPdfjs() {
+  const modern = typeof Promise.withResolvers === "function";
+  const lib = await import(modern ? root.dataset.pdfjs : root.dataset.pdfjsLegacy);
+  lib.GlobalWorkerOptions.workerSrc = modern ? root.dataset.worker : root.dataset.workerLegacy;
+  return lib;
+}
+
+function baseScale(page) {
+  const viewport = page.getViewport({scale: 1});
+  const width = stage.clientWidth - 32;
+  const height = stage.clientHeight - 32;
+  const fitWidth = width / viewport.width;
+  // Fit width, but on a landscape tablet keep the whole page in view unless the reader zooms.
+  return Math.max(0.2, Math.min(fitWidth, state.fit ? Math.max(height / viewport.height, fitWidth * 0.6) : fitWidth));
+}
+
+async function drawPage(number, target) {
+  const page = await state.pdf.getPage(number);
+  const scale = baseScale(page) * state.zoom;
+  const viewport = page.getViewport({scale});
+  const ratio = window.devicePixelRatio || 1;
+  target.width = Math.floor(viewport.width * ratio);
+  target.height = Math.floor(viewport.height * ratio);
+  target.style.width = Math.floor(viewport.width) + "px";
+  target.style.height = Math.floor(viewport.height) + "px";
+  const task = page.render({canvas: target, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null});
+  await task.promise;
+  return {page, viewport};
+}
+
+async function show(number) {
+  number = Math.min(Math.max(1, number), state.pages);
+  state.page = number;
+  gotoInput.value = number;
+  $('[data-note-label]').textContent = fmt(text.page, {page: number});
+  $('[data-action="prev"]').disabled = number <= 1;
+  $('[data-action="next"]').disabled = number >= state.pages;
+  const ticket = Symbol("render");
+  state.rendering = ticket;
+  const key = `${number}@${state.zoom}@${stage.clientWidth}`;
+  let drawn;
+  if (state.cache.has(key)) {
+    const cached = state.cache.get(key);
+    canvas.width = cached.canvas.width; canvas.height = cached.canvas.height;
+    canvas.style.width = cached.canvas.style.width; canvas.style.height = cached.canvas.style.height;
+    canvas.getContext("2d").drawImage(cached.canvas, 0, 0);
+    drawn = cached;
+  } else {
+    const offscreen = document.createElement("canvas");
+    drawn = await drawPage(number, offscreen);
+    drawn.canvas = offscreen;
+    state.cache.set(key, drawn);
+    if (state.rendering !== ticket) return;
+    canvas.width = offscreen.width; canvas.height = offscreen.height;
+    canvas.style.width = offscreen.style.width; canvas.style.height = offscreen.style.height;
+    canvas.getContext("2d").drawImage(offscreen, 0, 0);
+  }
+  status.hidden = true;
+  pageBox.hidden = false;
+  pageBox.style.width = canvas.style.width;
+  pageBox.style.height = canvas.style.height;
+  state.viewport = drawn.viewport;
+  drawOverlay(drawn.page, drawn.viewport);
+  markThumb();
+  stage.scrollTop = 0;
+  // Prefetch: render the next page in the background so turning is instant.
+  if (number < state.pages) {
+    const nextKey = `${number + 1}@${state.zoom}@${stage.clientWidth}`;
+    if (!state.cache.has(nextKey)) {
+      const spare = document.createElement("canvas");
+      drawPage(number + 1, spare).then((result) => { result.canvas = spare; state.cache.set(nextKey, result); })
+        .catch(() => {});
+    }
+  }
+  if (state.cache.size > 12) state.cache.delete(state.cache.keys().next().value);
+}
+
+function resetCache() { state.cache.clear(); }
+
+// -- overlay: search hits and my highlights ------------------------------------------
+async function drawOverlay(page, viewport) {
+  overlay.replaceChildren();
+  for (const note of state.notes) {
+    if (note.page !== state.page || note.kind !== "highlight") continue;
+    const [x, y, w, h] = note.rect;
+    const mark = document.createElement("div");
+    mark.className = `reader-mark reader-mark--${note.color || "yellow"}`;
+    Object.assign(mark.style, {left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%`});
+    overlay.appendChild(mark);
+  }
+  if (!state.query) return;
+  const content = await page.getTextContent();
+  const needle = state.query.toLocaleLowerCase("vi");
+  for (const item of content.items) {
+    if (!item.str || !item.str.toLocaleLowerCase("vi").includes(needle)) continue;
+    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle(
+      [item.transform[4], item.transform[5], item.transform[4] + item.width, item.transform[5] + item.height]);
+    const hit = document.createElement("div");
+    hit.className = "reader-hit";
+    Object.assign(hit.style, {left: `${Math.min(x1, x2)}px`, top: `${Math.min(y1, y2)}px`,
+                              width: `${Math.abs(x2 - x1)}px`, height: `${Math.abs(y2 - y1) + 2}px`});
+    overlay.appendChild(hit);
+  }
+}
+
+// -- thumbnails ------------------------------------------------------------------------
+function buildThumbs() {
+  const box = $(".reader-thumbs");
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const button = entry.target;
+      observer.unobserve(button);
+      state.pdf.getPage(Number(button.dataset.page)).then((page) => {
+        const viewport = page.getViewport({scale: 150 / page.getViewport({scale: 1}).width});
+        const thumb = button.querySelector("canvas");
+        thumb.width = viewport.width; thumb.height = viewport.height;
+        return page.render({canvas: thumb, viewport}).promise;
+      }).catch(() => {});
+    }
+  }, {root: box, rootMargin: "200px"});
+  for (let n = 1; n <= state.pages; n++) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "reader-thumb";
+    button.dataset.page = n;
+    button.setAttribute("aria-label", fmt(text.page, {page: n}));
+    button.innerHTML = `<canvas width="150" height="212"></canvas><span>${n}</span>`;
+    button.addEventListener("click", () => show(n));
+    box.appendChild(button);
+    observer.observe(button);
+  }
+}
+
+function markThumb() {
+  root.querySelectorAll(".reader-thumb").forEach((b) => b.toggleAttribute("aria-current", Number(b.dataset.page) === state.page));
+}
+
+// -- search ----------------------------------------------------------------------------
+async function search(query) {
+  state.query = query.trim();
+  state.matches = [];
+  state.matchIndex = -1;
+  const statusEl = $("[data-search-status]");
+  if (!state.query) { statusEl.textContent = ""; show(state.page); return; }
+  statusEl.textContent = text.searching;
+  const needle = state.query.toLocaleLowerCase("vi");
+  for (let n = 1; n <= state.pages; n++) {
+    const page = await state.pdf.getPage(n);
+    const content = await page.getTextContent();
+    const joined = content.items.map((i) => i.str).join(" ").toLocaleLowerCase("vi");
+    let at = joined.indexOf(needle);
+    while (at >= 0) { state.matches.push(n); at = joined.indexOf(needle, at + needle.length); }
+  }
+  statusEl.textContent = state.matches.length ? fmt(text.results, {count: state.matches.length}) : text.no_results;
+  if (state.matches.length) stepMatch(1); else show(state.page);
+}
+
+function stepMatch(direction) {
+  if (!state.matches.length) return;
+  state.matchIndex = (state.matchIndex + direction + state.matches.length) % state.matches.length;
+  show(state.matches[state.matchIndex]);
+}
+
+// -- notes -----------------------------------------------------------------------------
+async function api(url, options = {}) {
+  const response = await fetch(url, {credentials: "same-origin", ...options,
+    headers: {"Accept": "application/json", "Content-Type": "application/json", "X-CSRFToken": csrf(),
+              ...(options.headers || {})}});
+  if (!response.ok) throw new Error(response.status);
+  return response.status === 204 ? null : response.json();
+}
+
+async function loadNotes() {
+  try {
+    state.notes = (await api(root.dataset.notesUrl)).notes;
+  } catch (e) { state.notes = []; }
+  renderNotes();
+}
+
+function renderNotes() {
+  const list = $("[data-notes]");
+  list.replaceChildren();
+  if (!state.notes.length) {
+    const empty = document.createElement("li");
+    empty.className = "reader-notes__empty";
+    empty.textContent = text.no_notes;
+    list.appendChild(empty);
+  }
+  for (const note of state.notes) {
+    const li = document.createElement("li");
+    li.className = "reader-note";
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "reader-note__open";
+    open.innerHTML = `<span class="reader-note__page"></span><span class="reader-note__text"></span>`;
+    open.querySelector(".reader-note__page").textContent = fmt(text.page, {page: note.page})
+      + (note.kind === "highlight" ? ` · ${text.highlight}` : "");
+    open.querySelector(".reader-note__text").textContent = note.text || "";
+    open.addEventListener("click", () => show(note.page));
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "icon-btn icon-btn--danger";
+    remove.setAttribute("aria-label", text.delete);
+    remove.title = text.delete;
+    remove.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4.5 7h15M10 11v6M14 11v6M6.5 7l1 12.5a1.5 1.5 0 0 0 1.5 1.5h6a1.5 1.5 0 0 0 1.5-1.5l1-12.5M9.5 7V4.5h5V7"/></svg>';
+    remove.addEventListener("click", async () => {
+      await api(`${root.dataset.notesUrl}/${note.id}`, {method: "DELETE"});
+      state.notes = state.notes.filter((n) => n.id !== note.id);
+      renderNotes();
+      show(state.page);
+    });
+    li.append(open, remove);
+    list.appendChild(li);
+  }
+}
+
+async function addNote(body) {
+  const note = await api(root.dataset.notesUrl, {method: "POST", body: JSON.stringify(body)});
+  state.notes.push(note);
+  state.notes.sort((a, b) => a.page - b.page || a.id - b.id);
+  renderNotes();
+  show(state.page);
+}
+
+// -- gestures: swipe to turn, pinch to zoom, drag to highlight ----------------------------
+function bindGestures() {
+  const pointers = new Map();
+  let start = null, pinchStart = null, drawing = null;
+  stage.addEventListener("pointerdown", (e) => {
+    pointers.set(e.pointerId, e);
+    if (state.highlightMode && pointers.size === 1 && pageBox.contains(e.target)) {
+      const box = pageBox.getBoundingClientRect();
+      drawing = {x: e.clientX - box.left, y: e.clientY - box.top, el: document.createElement("div")};
+      drawing.el.className = "reader-mark reader-mark--yellow";
+      overlay.appendChild(drawing.el);
+      e.preventDefault();
+      return;
+    }
+    if (pointers.size === 1) start = {x: e.clientX, y: e.clientY, t: Date.now()};
+    if (pointers.size === 2) {
+      const [a, b] = [...pointers.values()];
+      pinchStart = {d: Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY), zoom: state.zoom};
+      start = null;
+    }
+  });
+  stage.addEventListener("pointermove", (e) => {
+    if (!pointers.has(e.pointerId)) return;
+    pointers.set(e.pointerId, e);
+    if (drawing) {
+      const box = pageBox.getBoundingClientRect();
+      const x = e.clientX - box.left, y = e.clientY - box.top;
+      Object.assign(drawing.el.style, {left: `${Math.min(x, drawing.x)}px`, top: `${Math.min(y, drawing.y)}px`,
+        width: `${Math.abs(x - drawing.x)}px`, height: `${Math.abs(y - drawing.y)}px`});
+      drawing.end = {x, y};
+    } else if (pinchStart && pointers.size === 2) {
+      const [a, b] = [...pointers.values()];
+      const ratio = Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY) / pinchStart.d;
+      pageBox.style.transform = `scale(${ratio})`;
+      pageBox.dataset.pinch = ratio;
+    }
+  });
+  const end = (e) => {
+    pointers.delete(e.pointerId);
+    if (drawing) {
+      const box = pageBox.getBoundingClientRect();
+      const d = drawing; drawing = null;
+      if (d.end && Math.abs(d.end.x - d.x) > 8 && Math.abs(d.end.y - d.y) > 6) {
+        const rect = [Math.min(d.x, d.end.x) / box.width, Math.min(d.y, d.end.y) / box.height,
+                      Math.abs(d.end.x - d.x) / box.width, Math.abs(d.end.y - d.y) / box.height]
+          .map((v) => Math.min(1, Math.max(0, v)));
+        addNote({page: state.page, kind: "highlight", rect, color: "yellow"}).catch(() => {});
+      } else { d.el.remove(); }
+      toggleHighlightMode(false);
+      return;
+    }
+    if (pinchStart && pointers.size < 2) {
+      const ratio = parseFloat(pageBox.dataset.pinch || "1");
+      pageBox.style.transform = "";
+      delete pageBox.dataset.pinch;
+      setZoom(pinchStart.zoom * ratio);
+      pinchStart = null;
+      return;
+    }
+    if (start && e.type === "pointerup") {
+      const dx = e.clientX - start.x, dy = e.clientY - start.y;
+      const fitsWidth = stage.scrollWidth <= stage.clientWidth + 2;
+      if (fitsWidth && Math.abs(dx) > 60 && Math.abs(dx) > Math.abs(dy) * 1.5 && Date.now() - start.t < 800) {
+        show(state.page + (dx < 0 ? 1 : -1));
+      }
+    }
+    start = null;
+  };
+  stage.addEventListener("pointerup", end);
+  stage.addEventListener("pointercancel", end);
+}
+
+function setZoom(zoom) {
+  state.zoom = Math.min(4, Math.max(0.5, zoom));
+  state.fit = false;
+  resetCache();
+  show(state.page);
+}
+
+function toggleHighlightMode(on) {
+  state.highlightMode = on;
+  const button = $('[data-action="highlight"]');
+  button.setAttribute("aria-pressed", String(on));
+  root.classList.toggle("is-highlighting", on);
+  if (on) $("[data-search-status]").textContent = text.draw_highlight;
+}
+
+function toggle(name, force) {
+  const button = $(`[data-toggle="${name}"]`);
+  const on = force ?? button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", String(on));
+  const panel = name === "search" ? $("[data-search]") : $(`[data-panel="${name}"]`);
+  panel.hidden = !on;
+  if (name === "search" && on) panel.querySelector("input").focus();
+  if (name !== "search") { resetCache(); if (state.pdf) show(state.page); }
+}
+
+function bindControls() {
+  root.addEventListener("click", (e) => {
+    const action = e.target.closest("[data-action]");
+    const toggler = e.target.closest("[data-toggle]");
+    const tab = e.target.closest("[data-tab]");
+    if (toggler) toggle(toggler.dataset.toggle);
+    if (tab) {
+      root.querySelectorAll("[data-tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+      root.querySelectorAll("[data-tabpanel]").forEach((p) => { p.hidden = p.dataset.tabpanel !== tab.dataset.tab; });
+    }
+    if (!action) return;
+    const name = action.dataset.action;
+    if (name === "prev") show(state.page - 1);
+    if (name === "next") show(state.page + 1);
+    if (name === "zoom-in") setZoom(state.zoom * 1.25);
+    if (name === "zoom-out") setZoom(state.zoom / 1.25);
+    if (name === "fit") { state.zoom = 1; state.fit = false; resetCache(); show(state.page); }
+    if (name === "search-next") stepMatch(1);
+    if (name === "search-prev") stepMatch(-1);
+    if (name === "highlight") toggleHighlightMode(!state.highlightMode);
+    if (name === "reload") location.reload();
+  });
+  $("[data-goto]").addEventListener("submit", (e) => { e.preventDefault(); show(parseInt(gotoInput.value, 10) || 1); });
+  gotoInput.addEventListener("change", () => show(parseInt(gotoInput.value, 10) || 1));
+  $("[data-search]").addEventListener("submit", (e) => { e.preventDefault(); search(e.target.q.value); });
+  $("[data-note-form]").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const value = e.target.text.value.trim();
+    if (!value) return;
+    try {
+      await addNote({page: state.page, text: value});
+      e.target.text.value = "";
+    } catch (error) { $("[data-search-status]").textContent = text.note_failed; }
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.target.matches("input, textarea")) return;
+    if (e.key === "ArrowRight" || e.key === "PageDown") show(state.page + 1);
+    if (e.key === "ArrowLeft" || e.key === "PageUp") show(state.page - 1);
+  });
+  let resizeTimer;
+  window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => { resetCache(); show(state.page); }, 150); });
+  // Narrow portrait screens start with the page, not the list.
+  if (window.innerWidth < 900) toggle("sidebar", false);
+}
+
+function banner(message) {
+  $("[data-banner-text]").textContent = message;
+  $("[data-banner]").hidden = false;
+}
+
+function bindLive() {
+  window.addEventListener("offline", () => banner(text.offline));
+  window.addEventListener("online", () => { $("[data-banner]").hidden = true; });
+  if (typeof window.io !== "function") return;
+  const socket = window.io({transports: ["websocket", "polling"]});
+  const meetingId = Number(root.dataset.meetingId);
+  socket.on("connect", () => socket.emit("join", {meeting_id: meetingId}));
+  socket.on("documents", (payload) => { if (payload && payload.meeting_id === meetingId) banner(text.list_changed); });
+}
+
+async function main() {
+  bindControls();
+  bindGestures();
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register(root.dataset.swUrl, {scope: "/meetings/"}).catch(() => {});
+  try {
+    const lib = await loadPdfjs();
+    state.pdf = await lib.getDocument({url: root.dataset.fileUrl, withCredentials: true,
+      cMapUrl: root.dataset.cmaps, cMapPacked: true, standardFontDataUrl: root.dataset.fonts,
+      rangeChunkSize: 262144}).promise;
+    state.pages = state.pdf.numPages;
+    await loadNotes();
+    await show(1);
+    root.classList.add("is-ready");
+    buildThumbs();
+    markThumb();
+  } catch (error) {
+    console.error(error);
+    status.textContent = text.failed;
+    status.classList.add("is-error");
+  }
+  bindLive();
+}
+
+main();

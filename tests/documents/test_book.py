@@ -1,0 +1,83 @@
+"""The meeting book: cover, contents, agenda order, bookmarks, only what the reader may see."""
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from ecabinet.meetings.models import MeetingStatus
+from tests.documents import pdfs
+from tests.documents.helpers import upload
+from tests.factories import Cast
+
+
+@pytest.fixture
+def session_with_documents(app, client, bearer):
+    cast = Cast(status=MeetingStatus.PUBLISHED)
+    from ecabinet.meetings import operations
+    from ecabinet.extensions import db
+    second = operations.add_agenda_item(cast.meeting, "Dự thảo Nghị quyết về giá đất", actor=cast.secretariat)
+    db.session.commit()
+    first_item, second_id = cast.meeting.agenda_items[0].id, second.id
+    headers = {name: bearer(getattr(cast, name)) for name in ("secretariat", "member", "guest", "stranger")}
+    s = headers["secretariat"]
+    upload(client, cast.meeting, pdfs.make_pdf(2), headers=s, title="Dự thảo nghị quyết", agenda_item_id=second_id)
+    upload(client, cast.meeting, pdfs.make_pdf(3), headers=s, title="Tờ trình đầu tư", agenda_item_id=first_item)
+    upload(client, cast.meeting, pdfs.make_pdf(1, title="Phụ lục mật"), headers=s, title="Phụ lục mật",
+           agenda_item_id=first_item, classification="confidential")
+    upload(client, cast.meeting, pdfs.make_pdf(1), headers=s, title="Lịch công tác")
+    return cast, headers
+
+
+def _outline(reader):
+    def walk(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item)
+    return list(walk(reader.outline))
+
+
+def test_member_book_has_everything_in_agenda_order(client, session_with_documents):
+    cast, headers = session_with_documents
+    response = client.get(f"/api/v1/meetings/{cast.meeting.id}/book.pdf", headers=headers["member"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1 + 1 + 3 + 1 + 2 + 1  # cover, contents, documents
+    outline = _outline(reader)
+    titles = [title for _depth, title, _page in outline]
+    assert titles[1].startswith("Nội dung 1.") or titles[1].startswith("Item 1.") or "1." in titles[1]
+    assert [t.split(": ", 1)[-1] for d, t, p in outline if d == 1] == \
+        ["Tờ trình đầu tư", "Phụ lục mật", "Dự thảo nghị quyết", "Lịch công tác"]
+    pages = {t.split(": ", 1)[-1]: p for d, t, p in outline if d == 1}
+    assert pages["Tờ trình đầu tư"] == 2 and pages["Phụ lục mật"] == 5 and pages["Dự thảo nghị quyết"] == 6
+    cover = reader.pages[0].extract_text()
+    assert cast.meeting.title in cover
+    contents = reader.pages[1].extract_text()
+    assert "Tờ trình đầu tư" in contents
+    # The confidential part carries the member's watermark; the others do not.
+    assert cast.member.full_name in reader.pages[5].extract_text()
+    assert cast.member.full_name not in reader.pages[2].extract_text()
+
+
+def test_guest_book_leaves_out_confidential_documents(client, session_with_documents):
+    cast, headers = session_with_documents
+    reader = PdfReader(io.BytesIO(client.get(f"/api/v1/meetings/{cast.meeting.id}/book.pdf",
+                                             headers=headers["guest"]).data))
+    titles = [t for _d, t, _p in _outline(reader)]
+    assert not any("Phụ lục mật" in t for t in titles)
+    assert len(reader.pages) == 2 + 3 + 2 + 1
+
+
+def test_stranger_gets_no_book(client, session_with_documents):
+    cast, headers = session_with_documents
+    assert client.get(f"/api/v1/meetings/{cast.meeting.id}/book.pdf", headers=headers["stranger"]).status_code == 404
+
+
+def test_book_is_cached_until_documents_change(client, session_with_documents):
+    cast, headers = session_with_documents
+    url = f"/api/v1/meetings/{cast.meeting.id}/book.pdf"
+    first = client.get(url, headers=headers["guest"])
+    assert client.get(url, headers=headers["guest"]).headers["ETag"] == first.headers["ETag"]
+    upload(client, cast.meeting, pdfs.make_pdf(1), headers=headers["secretariat"], title="Bổ sung")
+    assert client.get(url, headers=headers["guest"]).headers["ETag"] != first.headers["ETag"]

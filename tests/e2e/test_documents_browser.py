@@ -1,0 +1,140 @@
+"""In the browser: the secretariat uploads with a progress bar per file; a member reads on a tablet."""
+import pytest
+
+from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
+from tests.documents import pdfs
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture
+def prepared(live_server, tmp_path):
+    from ecabinet.extensions import db
+    from ecabinet.meetings import operations
+    from ecabinet.meetings.models import MeetingStatus
+    from tests.factories import create_meeting, create_secretariat, create_user
+
+    with live_server.app.app_context():
+        secretariat = create_secretariat(username="thuky", full_name="Trần Thị Thư Ký", unit="Văn phòng UBND tỉnh")
+        member = create_user(username="thanhvien", full_name="Lê Văn Thành", unit="Sở Kế hoạch và Đầu tư",
+                             title="Giám đốc Sở")
+        meeting = create_meeting("Phiên họp UBND tỉnh thường kỳ tháng 11/2026", actor=secretariat,
+                                 status=MeetingStatus.PUBLISHED, members=[member],
+                                 agenda=("Tờ trình về kế hoạch đầu tư công năm 2027",
+                                         "Dự thảo Nghị quyết quy định bảng giá đất"))
+        operations.add_agenda_item(meeting, "Báo cáo tình hình kinh tế - xã hội tháng 11", actor=secretariat)
+        db.session.commit()
+        meeting_id = meeting.id
+    files = {}
+    for name, pages, title in [("To trinh dau tu cong.pdf", 12, "Tờ trình về kế hoạch đầu tư công năm 2027"),
+                               ("Du thao Nghi quyet gia dat.pdf", 6, "Dự thảo Nghị quyết bảng giá đất"),
+                               ("bao-mat.pdf", 2, "Phụ lục số liệu mật")]:
+        path = tmp_path / name
+        path.write_bytes(pdfs.make_pdf(pages, title=title))
+        files[name] = path
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(pdfs.truncated_pdf())
+    files["hong.pdf"] = broken
+    return live_server, meeting_id, files
+
+
+def test_secretariat_uploads_and_member_reads_on_tablets(prepared, new_page):
+    server, meeting_id, files = prepared
+    page = new_page(TABLET_LANDSCAPE)
+    browser_login(page, server.url, "thuky", PASSWORD)
+    page.goto(f"{server.url}/meetings/{meeting_id}/documents/upload")
+    page.set_input_files("#file-input", [str(p) for p in files.values()])
+    rows = page.locator(".upload-row")
+    assert rows.count() == 4
+    rows.nth(0).locator('[data-field="agenda_item_id"]').select_option(index=1)
+    rows.nth(1).locator('[data-field="agenda_item_id"]').select_option(index=2)
+    rows.nth(1).locator('[data-field="kind"]').select_option("draft")
+    rows.nth(2).locator('[data-field="classification"]').select_option("confidential")
+    rows.nth(2).locator('[data-field="title"]').fill("Phụ lục số liệu mật")
+    screenshot(page, "documents-upload-ready-1280x800")
+    page.click("#upload-start")
+    page.wait_for_function("document.querySelectorAll('.upload-row[data-state=done], .upload-row[data-state=failed]').length === 4",
+                           timeout=60_000)
+    assert page.locator('.upload-row[data-state="done"]').count() == 3
+    failed = page.locator('.upload-row[data-state="failed"] [data-status]').inner_text()
+    assert "hỏng" in failed or "không đầy đủ" in failed, failed
+    assert page.locator('.upload-row[data-state="done"] .progress__bar').first.evaluate("e => e.style.width") == "100%"
+    screenshot(page, "documents-upload-done-1280x800")
+
+    page.goto(f"{server.url}/meetings/{meeting_id}")
+    assert page.locator("#documents .doc-row").count() == 3
+    screenshot(page, "documents-session-panel-1280x800")
+
+    for viewport, label in [(TABLET_LANDSCAPE, "1280x800"), (TABLET_PORTRAIT, "800x1280")]:
+        reader = new_page(viewport)
+        browser_login(reader, server.url, "thanhvien", PASSWORD)
+        reader.goto(f"{server.url}/meetings/{meeting_id}")
+        assert reader.locator("#documents .doc-row").count() == 3
+        screenshot(reader, f"documents-member-session-{label}")
+        reader.locator("#documents .doc-row").first.locator("text=Đọc").click()
+        reader.wait_for_selector(".reader.is-ready", timeout=30_000)
+        assert reader.locator("#goto-page").input_value() == "1"
+        screenshot(reader, f"documents-reader-{label}")
+        reader.click('[data-action="next"]')
+        reader.wait_for_function("document.querySelector('#goto-page').value === '2'")
+        box = reader.locator("#stage").bounding_box()
+        # Swipe left with a finger to turn to page 3.
+        reader.evaluate("""([x, y]) => {
+            const stage = document.getElementById('stage');
+            const fire = (type, cx) => stage.dispatchEvent(new PointerEvent(type, {pointerId: 7, clientX: cx,
+                clientY: y, bubbles: true, pointerType: 'touch', isPrimary: true}));
+            fire('pointerdown', x + 250); fire('pointermove', x + 120); fire('pointerup', x);
+        }""", [box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2])
+        reader.wait_for_function("document.querySelector('#goto-page').value === '3'")
+        reader.fill("#goto-page", "10")
+        reader.press("#goto-page", "Enter")
+        reader.wait_for_function("document.querySelector('#goto-page').value === '10'")
+        reader.click('[data-toggle="search"]')
+        reader.fill('[data-search] input', "trang 7")
+        reader.press('[data-search] input', "Enter")
+        reader.wait_for_function("document.querySelector('#goto-page').value === '7'", timeout=20_000)
+        assert reader.locator(".reader-hit").count() >= 1
+        reader.click('[data-toggle="notes"]')
+        reader.fill('[data-note-form] textarea', "Đề nghị Sở Tài chính làm rõ nguồn vốn")
+        reader.click('[data-note-form] button[type=submit]')
+        reader.wait_for_selector(".reader-note__text:has-text('nguồn vốn')")
+        screenshot(reader, f"documents-reader-notes-search-{label}")
+        if label == "1280x800":
+            reader.click('[data-tab="thumbs"]')
+            reader.wait_for_selector(".reader-thumb")
+            screenshot(reader, "documents-reader-thumbs-1280x800")
+
+    secret = new_page(TABLET_PORTRAIT)
+    browser_login(secret, server.url, "thanhvien", PASSWORD)
+    secret.goto(f"{server.url}/meetings/{meeting_id}")
+    secret.locator("#documents .doc-row", has_text="Phụ lục số liệu mật").locator("text=Đọc").click()
+    secret.wait_for_selector(".reader.is-ready", timeout=30_000)
+    assert "Lê Văn Thành" in secret.locator(".reader-bar__secret").inner_text()
+    screenshot(secret, "documents-reader-confidential-800x1280")
+
+
+def test_offline_download_marks_documents_available(prepared, new_page):
+    server, meeting_id, files = prepared
+    import requests
+
+    session = requests.Session()
+    token = session.post(f"{server.url}/api/v1/session", json={"username": "thuky", "password": PASSWORD}).json()["token"]
+    with open(files["To trinh dau tu cong.pdf"], "rb") as handle:
+        created = session.post(f"{server.url}/api/v1/meetings/{meeting_id}/documents",
+                               headers={"Authorization": f"Bearer {token}"},
+                               files={"file": ("To trinh.pdf", handle, "application/pdf")}, data={"kind": "submission"})
+    assert created.status_code == 201
+    page = new_page(TABLET_LANDSCAPE)
+    browser_login(page, server.url, "thanhvien", PASSWORD)
+    page.goto(f"{server.url}/meetings/{meeting_id}")
+    page.click("[data-offline-download]")
+    page.wait_for_selector(".doc-offline:not([hidden])", timeout=30_000)
+    assert "ngoại tuyến" in page.locator("[data-offline-status]").inner_text()
+    screenshot(page, "documents-offline-ready-1280x800")
+    # With the network gone, the cached version still opens in the reader.
+    page.context.set_offline(True)
+    page.goto(f"{server.url}/meetings/{meeting_id}/documents/{created.json()['id']}/read")
+    page.wait_for_selector(".reader.is-ready", timeout=30_000)
+    screenshot(page, "documents-reader-offline-1280x800")
+    page.context.set_offline(False)
