@@ -15,8 +15,9 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from ecabinet.accounts.models import User
+from ecabinet.accounts.models import ApiToken, User
 from ecabinet.accounts.operations import find_token
+from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from ecabinet.core.push import meeting_room, user_room
 from ecabinet.core.signals import user_sessions_revoked
@@ -32,16 +33,26 @@ NAMESPACE = "/"
 
 
 def _socket_session():
-    return socketio.server.get_session(request.sid, namespace=NAMESPACE)
+    """The socket's own facts, kept in its WSGI environ (one dict per connection, on its process)."""
+    return request.environ.setdefault("ecabinet.live.socket", {})
 
 
 def socket_user():
-    """The user of the current socket (None for a room display), reloaded so deactivation counts."""
-    user_id = _socket_session().get("user_id")
+    """The user of the current socket (None for a room display), re-checked on every event:
+    a deactivated user, a revoked token or a changed login nonce ends its rights at once."""
+    session = _socket_session()
+    user_id = session.get("user_id")
     if user_id is None:
         return None
     user = db.session.get(User, user_id)
     if user is None or not user.active:
+        raise NotAuthenticated()
+    token_id = session.get("token_id")
+    if token_id is not None:
+        token = db.session.get(ApiToken, token_id)
+        if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+            raise NotAuthenticated()
+    elif session.get("nonce") != user.session_nonce:
         raise NotAuthenticated()
     return user
 
@@ -73,8 +84,9 @@ def _refuse(code, message):
 
 
 def on_connect(auth=None):
+    """Authenticate at connect; nothing is written until the socket joins a session (one commit per tablet)."""
     auth = auth if isinstance(auth, dict) else {}
-    user = display_meeting = None
+    user = display_meeting = token = None
     if auth.get("display_token"):
         display_meeting = operations.meeting_for_display_token(auth.get("display_token"))
         if display_meeting is None:
@@ -88,9 +100,8 @@ def on_connect(auth=None):
         user = current_user._get_current_object()
     else:
         _refuse("not_authenticated", _("Please log in."))
-    operations.open_connection(request.sid, user, process_id(), display_meeting=display_meeting)
-    db.session.commit()
-    _socket_session().update({"user_id": getattr(user, "id", None),
+    _socket_session().update({"user_id": getattr(user, "id", None), "token_id": getattr(token, "id", None),
+                              "nonce": getattr(user, "session_nonce", None),
                               "display_meeting_id": getattr(display_meeting, "id", None),
                               "meeting_id": None})
     if user is not None:
@@ -100,7 +111,8 @@ def on_connect(auth=None):
 def on_disconnect(reason=None):
     session = _socket_session()
     connection = operations.close_connection(request.sid)
-    db.session.commit()
+    if connection is not None:
+        db.session.commit()
     meeting_id, user_id = session.get("meeting_id"), session.get("user_id")
     if connection is not None and meeting_id and user_id:
         app = current_app._get_current_object()
@@ -204,7 +216,7 @@ def on_join(data):
     previous = session.get("meeting_id")
     if previous and previous != meeting_id:
         leave_room(meeting_room(previous))
-    newly_online = operations.join_connection(request.sid, meeting)
+    newly_online = operations.join_connection(request.sid, meeting, user, process_id(), display=display)
     join_room(meeting_room(meeting_id))
     session["meeting_id"] = meeting_id
     snapshot = state.snapshot(meeting, user, display=display)
@@ -359,14 +371,14 @@ EVENTS = {
 
 
 def register_handlers():
-    """Attach the handlers to the (global) socketio object once per process."""
-    if getattr(socketio, "_ecabinet_live_registered", False):
+    """Attach the handlers to the socketio server (init_app makes a new one for every app)."""
+    if getattr(socketio, "_ecabinet_live_server", None) is socketio.server:
         return
     socketio.on_event("connect", on_connect, namespace=NAMESPACE)
     socketio.on_event("disconnect", on_disconnect, namespace=NAMESPACE)
     for name, handler in EVENTS.items():
         socketio.on_event(name, handler, namespace=NAMESPACE)
-    socketio._ecabinet_live_registered = True
+    socketio._ecabinet_live_server = socketio.server
 
 
 # -- disconnecting users whose sessions were revoked ------------------------------------

@@ -253,36 +253,35 @@ def end_floor(meeting, *, actor, user=None):
 # -- connections ---------------------------------------------------------------
 
 
-def open_connection(sid, user, process_id, *, display_meeting=None):
-    connection = LiveConnection(sid=sid, user_id=getattr(user, "id", None), process_id=process_id,
-                                is_display=display_meeting is not None,
-                                meeting_id=getattr(display_meeting, "id", None), connected_at=utcnow())
-    db.session.add(connection)
-    db.session.flush()
-    return connection
+def join_connection(sid, meeting, user, process_id, *, display=False):
+    """Record the socket in the session (one row per socket, written at join: one small write per tablet).
 
-
-def join_connection(sid, meeting):
-    """Record which session the socket joined; returns True when the user had no other open tablet there."""
-    connection = db.session.get(LiveConnection, sid)
-    if connection is None:
-        raise NotFound(_("This connection is unknown; reconnect."), code="connection_unknown")
-    was_online = connection.user_id is not None and db.session.execute(
+    Returns True when the user had no other open tablet in the session.
+    """
+    user_id = getattr(user, "id", None)
+    was_online = user_id is not None and db.session.execute(
         select(LiveConnection.sid).where(
-            LiveConnection.meeting_id == meeting.id, LiveConnection.user_id == connection.user_id,
+            LiveConnection.meeting_id == meeting.id, LiveConnection.user_id == user_id,
             LiveConnection.left_at.is_(None), LiveConnection.sid != sid).limit(1)
     ).first() is not None
+    connection = db.session.get(LiveConnection, sid)
+    now = utcnow()
+    if connection is None:
+        connection = LiveConnection(sid=sid, user_id=user_id, process_id=process_id, is_display=display,
+                                    connected_at=now)
+        db.session.add(connection)
     connection.meeting_id = meeting.id
-    connection.joined_at = utcnow()
+    connection.joined_at = now
+    connection.left_at = None
     db.session.flush()
     return not was_online
 
 
 def leave_connection(sid):
     connection = db.session.get(LiveConnection, sid)
-    if connection is not None and not connection.is_display:
-        connection.meeting_id = None
-    db.session.flush()
+    if connection is not None and connection.left_at is None:
+        connection.left_at = utcnow()
+        db.session.flush()
     return connection
 
 

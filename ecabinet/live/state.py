@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
@@ -101,8 +102,20 @@ def participant_json(participant):
             "delegate_for_id": participant.delegate_for_id, "attendance": participant.attendance.value}
 
 
+def _load_people(meeting):
+    """Participants with their users and units in three queries (not one per participant)."""
+    from ecabinet.accounts.models import User
+    from ecabinet.meetings.models import Participant
+
+    db.session.execute(
+        select(Participant).where(Participant.meeting_id == meeting.id)
+        .options(selectinload(Participant.user).selectinload(User.unit))
+    ).scalars().all()
+
+
 def snapshot(meeting, user, *, display=False):
     """The full state a (re)joining client needs: the protocol's `state`."""
+    _load_people(meeting)
     state = get_state(meeting)
     me = None if display else meeting.participant_for(user)
     data = {

@@ -1,0 +1,102 @@
+"""Live operations on real rows (rolled back per test), and the handlers through Flask-SocketIO's test client."""
+import pytest
+
+from ecabinet.core.errors import InvalidState, InvalidValue
+from ecabinet.extensions import db, socketio
+from ecabinet.live import operations, state
+from ecabinet.live.models import LiveState
+from ecabinet.meetings.models import Attendance, MeetingStatus
+from tests.factories import create_meeting, create_secretariat, create_user
+
+
+@pytest.fixture(autouse=True)
+def _request(app):
+    """Operations translate their error messages: they run inside a request, as in the app."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def session_live():
+    secretariat = create_secretariat()
+    chair = create_user()
+    members = [create_user() for _ in range(3)]
+    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=members,
+                             agenda=("Một", "Hai"))
+    return meeting, secretariat, chair, members
+
+
+def test_seq_increases_with_every_change(session_live):
+    meeting, _secretariat, chair, _members = session_live
+    first = operations.navigate(meeting, None, 2, actor=chair)
+    second = operations.set_current_item(meeting, meeting.agenda_items[1], actor=chair)
+    third = operations.navigate(meeting, None, 3, actor=chair)
+    assert (first["seq"], second["seq"], third["seq"]) == (1, 2, 3)
+    db.session.expire_all()
+    row = db.session.get(LiveState, meeting.id)
+    assert (row.seq, row.page, row.current_item_id) == (3, 3, meeting.agenda_items[1].id)
+
+
+def test_navigate_checks_the_page_and_the_session(session_live):
+    meeting, secretariat, chair, _members = session_live
+    with pytest.raises(InvalidValue):
+        operations.navigate(meeting, None, 0, actor=chair)
+    ended = create_meeting(status=MeetingStatus.ENDED, actor=secretariat, chair=chair)
+    with pytest.raises(InvalidState):
+        operations.navigate(ended, None, 1, actor=chair)
+
+
+def test_presence_counts_voting_members_for_quorum(session_live):
+    meeting, secretariat, chair, members = session_live
+    for member in members:
+        operations.check_in(meeting.participant_for(member), actor=member)
+    presence = state.presence_json(meeting)
+    assert (presence["present_voting"], presence["total_voting"], presence["quorum_met"]) == (3, 4, True)
+    operations.set_attendance(meeting.participant_for(members[0]), "absent_excused", note="Ốm", actor=secretariat)
+    presence = state.presence_json(meeting)
+    assert presence["quorum_met"] is False and presence["attendance"][str(members[0].id)] == "absent_excused"
+
+
+def test_stand_in_attends_for_a_member(session_live):
+    meeting, secretariat, _chair, members = session_live
+    stand_in = create_user()
+    operations.set_attendance(meeting.participant_for(members[0]), "substituted", stand_in=stand_in,
+                              actor=secretariat)
+    delegate = meeting.participant_for(stand_in)
+    assert delegate.role.value == "delegate" and delegate.delegate_for_id == members[0].id
+    assert delegate.attendance == Attendance.PRESENT
+    assert meeting.participant_for(members[0]).attendance == Attendance.SUBSTITUTED
+
+
+def test_floor_queue_in_order(session_live):
+    meeting, _secretariat, chair, members = session_live
+    for member in (members[2], members[0]):
+        operations.request_floor(meeting, member)
+    operations.request_floor(meeting, members[2])  # asking twice keeps the first place
+    assert state.floor_json(meeting)["queue"] == [members[2].id, members[0].id]
+    operations.grant_floor(meeting, members[0], actor=chair)
+    floor = state.floor_json(meeting)
+    assert floor["speaking"] == members[0].id and floor["queue"] == [members[2].id]
+    operations.end_floor(meeting, actor=chair)
+    assert state.floor_json(meeting)["speaking"] is None
+
+
+def test_socket_handlers_with_the_test_client(app, session_live, login):
+    meeting, _secretariat, chair, members = session_live
+    with app.app_context():
+        chair_client = socketio.test_client(app, flask_test_client=login(chair),
+                                            headers={"Origin": "http://localhost"})
+    member_client = socketio.test_client(app, flask_test_client=login(members[0]),
+                                         headers={"Origin": "http://localhost"})
+    assert chair_client.is_connected() and member_client.is_connected()
+    assert member_client.emit("join", {"meeting_id": meeting.id}, callback=True)["ok"]
+    assert chair_client.emit("join", {"meeting_id": meeting.id}, callback=True)["ok"]
+    ack = chair_client.emit("navigate", {"meeting_id": meeting.id, "page": 4}, callback=True)
+    assert ack["ok"] and ack["seq"] == 1
+    pages = [e["args"][0] for e in member_client.get_received() if e["name"] == "page"]
+    assert pages == [{"meeting_id": meeting.id, "document_id": None, "page": 4, "seq": 1,
+                      "presenter_id": chair.id}]
+    assert [e for e in chair_client.get_received() if e["name"] == "page"] == []
+    bad = member_client.emit("navigate", {"meeting_id": meeting.id, "page": 5}, callback=True)
+    assert bad == {"ok": False, "error": {"code": "not_presenter", "message": bad["error"]["message"]}}
+    assert member_client.emit("join", "nonsense", callback=True)["error"]["code"] == "invalid_payload"
