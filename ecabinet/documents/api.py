@@ -231,6 +231,10 @@ def offline_manifest(meeting_id):
                        "read_url": url_for("documents.read", meeting_id=meeting.id, document_id=d.id)}
                       for d in documents],
         "pages": [url_for("meetings.show", meeting_id=meeting.id)],
+        # What the reader page loads, so it opens with the network gone.
+        "assets": [url_for("static", filename=name) for name in (
+            "css/fonts.css", "css/ecabinet.css", "css/documents.css", "js/ecabinet.js", "js/documents/reader.js",
+            "vendor/pdfjs/pdf.min.mjs", "vendor/pdfjs/pdf.worker.min.mjs", "vendor/socket.io/socket.io.min.js")],
         "api": [url_for("documents_api.list_documents", meeting_id=meeting.id)]
         + [url_for("documents_api.list_notes", document_id=d.id) for d in documents],
     })

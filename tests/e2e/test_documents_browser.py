@@ -94,7 +94,7 @@ def test_secretariat_uploads_and_member_reads_on_tablets(prepared, new_page):
         reader.fill('[data-search] input', "trang 7")
         reader.press('[data-search] input', "Enter")
         reader.wait_for_function("document.querySelector('#goto-page').value === '7'", timeout=20_000)
-        assert reader.locator(".reader-hit").count() >= 1
+        reader.wait_for_selector(".reader-hit", state="attached", timeout=10_000)
         reader.click('[data-toggle="notes"]')
         reader.fill('[data-note-form] textarea', "Đề nghị Sở Tài chính làm rõ nguồn vốn")
         reader.click('[data-note-form] button[type=submit]')

@@ -50,7 +50,7 @@
           registration.active.postMessage({
             type: "download",
             files: manifest.documents.map(function (d) { return d.file_url; }),
-            pages: manifest.pages.concat(manifest.documents.map(function (d) { return d.read_url; }), manifest.api),
+            pages: manifest.pages.concat(manifest.assets || [], manifest.documents.map(function (d) { return d.read_url; }), manifest.api),
           });
         });
       })

@@ -109,10 +109,22 @@ async function drawOverlay(page, viewport) {
   if (!state.query) return;
   const content = await page.getTextContent();
   const needle = state.query.toLocaleLowerCase("vi");
-  for (const item of content.items) {
-    if (!item.str || !item.str.toLocaleLowerCase("vi").includes(needle)) continue;
-    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle(
-      [item.transform[4], item.transform[5], item.transform[4] + item.width, item.transform[5] + item.height]);
+  // Join the text items (PDF.js splits lines into pieces) and mark every item a match touches.
+  let joined = "";
+  const spans = content.items.map((item) => {
+    const start = joined.length;
+    joined += (item.str || "").toLocaleLowerCase("vi") + (item.hasEOL ? " " : "");
+    return [start, joined.length];
+  });
+  const touched = new Set();
+  for (let at = joined.indexOf(needle); at >= 0; at = joined.indexOf(needle, at + 1)) {
+    spans.forEach(([a, b], index) => { if (a < at + needle.length && b > at) touched.add(index); });
+  }
+  for (const index of touched) {
+    const item = content.items[index];
+    if (!item.str || !item.str.trim()) continue;
+    const [x1, y1] = viewport.convertToViewportPoint(item.transform[4], item.transform[5]);
+    const [x2, y2] = viewport.convertToViewportPoint(item.transform[4] + item.width, item.transform[5] + item.height);
     const hit = document.createElement("div");
     hit.className = "reader-hit";
     Object.assign(hit.style, {left: `${Math.min(x1, x2)}px`, top: `${Math.min(y1, y2)}px`,
@@ -166,7 +178,7 @@ async function search(query) {
   for (let n = 1; n <= state.pages; n++) {
     const page = await state.pdf.getPage(n);
     const content = await page.getTextContent();
-    const joined = content.items.map((i) => i.str).join(" ").toLocaleLowerCase("vi");
+    const joined = content.items.map((i) => (i.str || "") + (i.hasEOL ? " " : "")).join("").toLocaleLowerCase("vi");
     let at = joined.indexOf(needle);
     while (at >= 0) { state.matches.push(n); at = joined.indexOf(needle, at + needle.length); }
   }
