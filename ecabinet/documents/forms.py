@@ -13,7 +13,7 @@ def classification_choices(protected_network):
 
 
 class DocumentForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    title = StringField(_l("Document title"), validators=[DataRequired(), Length(max=500)])
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     agenda_item_id = SelectField(_l("Agenda item"), coerce=int, default=0)
     classification = SelectField(_l("Classification"))

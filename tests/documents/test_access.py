@@ -37,8 +37,7 @@ def world(app):
 READ = {"anonymous": 401, "stranger": 404, "guest": 200, "member": 200, "other_member": 404, "chair": 200,
         "secretariat": 200}
 READ_SECRET = {**READ, "guest": 404}
-# Without a bearer token, a write is a cookie call: the CSRF check answers first (400).
-MANAGE = {"anonymous": 400, "stranger": 404, "guest": 403, "member": 403, "other_member": 404, "chair": 403,
+MANAGE = {"anonymous": 401, "stranger": 404, "guest": 403, "member": 403, "other_member": 404, "chair": 403,
           "secretariat": None}
 
 API_ROUTES = [
