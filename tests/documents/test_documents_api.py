@@ -147,10 +147,10 @@ def test_meeting_detail_lists_visible_documents(client, cast, bearer):
 def test_live_session_is_told_when_the_list_changes(app, client, cast, bearer, login):
     from ecabinet.core.push import meeting_room
 
-    browser = login(cast.member)
-    watcher = socketio.test_client(app, flask_test_client=browser)
+    token = bearer(cast.member)["Authorization"].split()[1]
+    watcher = socketio.test_client(app, flask_test_client=login(cast.member), auth={"token": token})
     if not watcher.is_connected():
-        pytest.skip("the socket connect handler refuses anonymous test clients")
+        pytest.skip("the socket connect handler refused the test client")
     socketio.server.enter_room(socketio.server.manager.sid_from_eio_sid(watcher.eio_sid, "/"), meeting_room(cast.meeting.id), namespace="/")
     watcher.get_received()
     upload(client, cast.meeting, headers=bearer(cast.secretariat))
