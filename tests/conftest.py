@@ -73,7 +73,7 @@ def _reset_schema(app):
         meta.drop_all(bind=db.engine)
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade(revision="heads")
+        upgrade()
 
 
 class FreshContextClient(FlaskClient):
