@@ -25,9 +25,7 @@ def init_app(app):
     app.config.setdefault("ORGANISATION_NAME", os.environ.get("ECABINET_ORGANISATION_NAME"))
     app.extensions["ecabinet_storage"] = LocalStorage(app.config["STORAGE_DIR"])
 
-    if api.detail_section not in meetings_api.DETAIL_SECTIONS:
-        meetings_api.detail_section(api.detail_section)
-    if views.documents_panel not in meetings_views.PAGE_PANELS:
-        meetings_views.page_panel(views.documents_panel)
-        meetings_views.header_action(views.documents_header_action)
+    meetings_api.detail_section(api.detail_section)
+    meetings_views.page_panel(views.documents_panel)
+    meetings_views.header_action(views.documents_header_action, order=50)
     return [views.bp, api.bp]

@@ -47,13 +47,10 @@ def documents_panel(meeting, user):
 
 
 def documents_header_action(meeting, user):
-    groups = _groups(meeting, user)
-    if not groups and not can_manage_documents(user, meeting):
+    """The meeting book, once the session has documents the user may read (upload sits in the panel)."""
+    if not _groups(meeting, user):
         return None
-    return "documents/_header_action.html", {
-        "has_documents": bool(groups),
-        "can_upload": can_manage_documents(user, meeting) and _editable(meeting),
-    }
+    return "documents/_header_action.html", {"has_documents": True}
 
 
 @bp.route("/meetings/sw.js")

@@ -83,10 +83,8 @@ def register_hooks():
     from ecabinet.meetings import api as meetings_api
     from ecabinet.meetings import views as meetings_views
 
-    if enter_button not in meetings_views.HEADER_ACTIONS:
-        meetings_views.header_action(enter_button)
-    if live_detail not in meetings_api.DETAIL_SECTIONS:
-        meetings_api.detail_section(live_detail)
+    meetings_views.header_action(enter_button, order=10)
+    meetings_api.detail_section(live_detail)
 
 
 def enter_button(meeting, user):

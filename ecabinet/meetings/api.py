@@ -31,7 +31,9 @@ DETAIL_SECTIONS = []
 
 
 def detail_section(function):
-    DETAIL_SECTIONS.append(function)
+    """Register once: create_app may run many times in one process (tests)."""
+    if function not in DETAIL_SECTIONS:
+        DETAIL_SECTIONS.append(function)
     return function
 
 

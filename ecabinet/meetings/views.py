@@ -37,18 +37,25 @@ _ACTIONS = {
 }
 
 
-def page_panel(function):
-    PAGE_PANELS.append(function)
+def _register(hooks, function, order):
+    """Add a hook once (create_app may run many times in one process), kept sorted by order."""
+    if all(existing is not function for _order, existing in hooks):
+        hooks.append((order, function))
+        hooks.sort(key=lambda entry: entry[0])
     return function
 
 
-def header_action(function):
-    HEADER_ACTIONS.append(function)
-    return function
+def page_panel(function, order=100):
+    return _register(PAGE_PANELS, function, order)
+
+
+def header_action(function, order=100):
+    """Lower orders come first in the toolbar (the way into the live room leads)."""
+    return _register(HEADER_ACTIONS, function, order)
 
 
 def _contributions(hooks, meeting):
-    return [part for part in (hook(meeting, current_user) for hook in hooks) if part]
+    return [part for part in (hook(meeting, current_user) for _order, hook in hooks) if part]
 
 
 @bp.route("/")
