@@ -24,7 +24,8 @@ _STAMPS = {MeetingStatus.PUBLISHED: "published_at", MeetingStatus.LIVE: "started
 EDITABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.LIVE}
 
 
-def _require_editable(meeting):
+def require_editable(meeting):
+    """409 meeting_closed once the session has ended; the edit pages check it before showing a form."""
     if meeting.status not in EDITABLE_STATUSES:
         raise InvalidState(_("This session has ended and can no longer be changed."), code="meeting_closed")
 
@@ -54,7 +55,7 @@ def create_meeting(title, starts_at, *, actor, ends_at=None, location=None, kind
 
 def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=None, kind=None,
                    description=None, confidentiality=None, delegates_may_vote=None):
-    _require_editable(meeting)
+    require_editable(meeting)
     title = (title or "").strip()
     if not title:
         raise InvalidValue(_("The session needs a title."), field="title")
@@ -66,8 +67,12 @@ def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=N
         meeting.kind = MeetingKind(kind)
     if confidentiality is not None:
         meeting.confidentiality = Confidentiality(confidentiality)
-    if delegates_may_vote is not None:
+    if delegates_may_vote is not None and delegates_may_vote != meeting.delegates_may_vote:
         meeting.delegates_may_vote = delegates_may_vote
+        # Stand-ins' votes follow the setting.
+        for participant in meeting.participants:
+            if participant.role == Role.DELEGATE:
+                participant.can_vote = delegates_may_vote
     db.session.flush()
     record("meeting.updated", actor=actor, obj=meeting, meeting_id=meeting.id)
     return meeting
@@ -113,7 +118,7 @@ def _clean_item_fields(title, duration_minutes):
 
 def add_agenda_item(meeting, title, *, actor, presenter=None, duration_minutes=None, description=None,
                     presenter_user=None):
-    _require_editable(meeting)
+    require_editable(meeting)
     title = _clean_item_fields(title, duration_minutes)
     item = AgendaItem(title=title, presenter=(presenter or "").strip() or None,
                       presenter_user=presenter_user, duration_minutes=duration_minutes,
@@ -126,7 +131,7 @@ def add_agenda_item(meeting, title, *, actor, presenter=None, duration_minutes=N
 
 
 def update_agenda_item(item, *, actor, title, presenter=None, duration_minutes=None, description=None):
-    _require_editable(item.meeting)
+    require_editable(item.meeting)
     item.title = _clean_item_fields(title, duration_minutes)
     item.presenter = (presenter or "").strip() or None
     item.duration_minutes = duration_minutes
@@ -138,7 +143,7 @@ def update_agenda_item(item, *, actor, title, presenter=None, duration_minutes=N
 
 def remove_agenda_item(item, *, actor):
     meeting = item.meeting
-    _require_editable(meeting)
+    require_editable(meeting)
     meeting.agenda_items.remove(item)
     _renumber(meeting)
     db.session.flush()
@@ -147,7 +152,7 @@ def remove_agenda_item(item, *, actor):
 
 def reorder_agenda(meeting, item_ids, *, actor):
     """Put the items in the given order; the list must name every item exactly once."""
-    _require_editable(meeting)
+    require_editable(meeting)
     by_id = {item.id: item for item in meeting.agenda_items}
     if sorted(item_ids) != sorted(by_id):
         raise InvalidValue(_("The new order must list every agenda item exactly once."), field="item_ids")
@@ -180,7 +185,7 @@ def _renumber(meeting):
 
 def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_for=None):
     """Add a user to the session with a role; voting follows the role unless said otherwise."""
-    _require_editable(meeting)
+    require_editable(meeting)
     role = Role(role)
     if user is None:
         raise NotFound(_("No such user."), code="user_not_found")
@@ -190,12 +195,12 @@ def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_fo
         raise Conflict(_("%(name)s already takes part in this session.", name=user.full_name),
                        code="already_participant")
     if role == Role.DELEGATE:
-        if delegate_for is None or meeting.participant_for(delegate_for) is None:
+        represented = meeting.participant_for(delegate_for)
+        if represented is None or represented.role not in VOTING_ROLES:
             raise InvalidValue(_("A stand-in must attend for a member of this session."), field="delegate_for_id")
     elif delegate_for is not None:
         raise InvalidValue(_("Only a stand-in attends for someone else."), field="delegate_for_id")
-    if role == Role.GUEST and can_vote:
-        raise InvalidValue(_("Guests never vote."), field="can_vote")
+    _check_vote(meeting, role, can_vote)
     participant = Participant(user=user, role=role, delegate_for=delegate_for,
                               can_vote=_voting_default(meeting, role) if can_vote is None else can_vote)
     meeting.participants.append(participant)
@@ -205,6 +210,13 @@ def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_fo
     return participant
 
 
+def _check_vote(meeting, role, can_vote):
+    if role == Role.GUEST and can_vote:
+        raise InvalidValue(_("Guests never vote."), field="can_vote")
+    if role == Role.DELEGATE and can_vote and not meeting.delegates_may_vote:
+        raise InvalidValue(_("Stand-ins vote only in a session that allows it."), field="can_vote")
+
+
 def _voting_default(meeting, role):
     if role == Role.DELEGATE:
         return meeting.delegates_may_vote
@@ -212,10 +224,12 @@ def _voting_default(meeting, role):
 
 
 def update_participant(participant, *, actor, role, can_vote=None):
-    _require_editable(participant.meeting)
+    meeting = participant.meeting
+    require_editable(meeting)
     role = Role(role)
-    if role == Role.GUEST and can_vote:
-        raise InvalidValue(_("Guests never vote."), field="can_vote")
+    if meeting.status == MeetingStatus.LIVE and participant.role == Role.CHAIR and role != Role.CHAIR:
+        raise InvalidState(_("The chair cannot be removed while the session is live."), code="chair_required")
+    _check_vote(meeting, role, can_vote)
     if role == Role.DELEGATE and participant.delegate_for_id is None:
         raise InvalidValue(_("A stand-in must attend for a member of this session."), field="role")
     participant.role = role
@@ -230,7 +244,7 @@ def update_participant(participant, *, actor, role, can_vote=None):
 
 def remove_participant(participant, *, actor):
     meeting = participant.meeting
-    _require_editable(meeting)
+    require_editable(meeting)
     if meeting.status == MeetingStatus.LIVE and participant.role == Role.CHAIR:
         raise InvalidState(_("The chair cannot be removed while the session is live."), code="chair_required")
     meeting.participants.remove(participant)

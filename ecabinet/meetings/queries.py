@@ -30,4 +30,5 @@ def split_upcoming(meetings, now):
         else:
             past.append(meeting)
     upcoming.sort(key=lambda m: (m.status != MeetingStatus.LIVE, m.starts_at))
+    past.sort(key=lambda m: m.starts_at, reverse=True)
     return upcoming, past

@@ -108,6 +108,7 @@ def new_meeting():
 @login_required
 def edit_meeting(meeting_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
+    operations.require_editable(meeting)
     # Not obj=meeting: WTForms prefers obj's attributes to keyword values, and the
     # form must show Vietnam time, not the stored UTC.
     form = MeetingForm(data=dict(
@@ -217,6 +218,7 @@ def add_agenda_item(meeting_id):
 def edit_agenda_item(meeting_id, item_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
     item = load_agenda_item(meeting, item_id)
+    operations.require_editable(meeting)
     form = AgendaItemForm(obj=item)
     if form.validate_on_submit():
         if _apply(lambda: operations.update_agenda_item(
