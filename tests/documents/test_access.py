@@ -13,7 +13,13 @@ ROLES = ["anonymous", "stranger", "guest", "member", "other_member", "chair", "s
 
 @pytest.fixture(scope="module")
 def world(app):
-    """One published session with a normal and a confidential document (built once for the sweep)."""
+    """One published session with a normal and a confidential document (built once for the sweep).
+
+    Built outside the per-test transaction, so it is really committed: the schema is rebuilt
+    afterwards, so that no later test sees these rows.
+    """
+    from tests.conftest import _reset_schema
+
     from ecabinet.accounts.operations import issue_token
     from ecabinet.extensions import db
 
@@ -31,7 +37,8 @@ def world(app):
         ids = {"meeting": cast.meeting.id, "normal": normal["id"], "normal_v": normal["version_id"],
                "secret": secret["id"], "secret_v": secret["version_id"]}
         db.session.remove()
-    return ids, tokens
+    yield ids, tokens
+    _reset_schema(app)
 
 
 READ = {"anonymous": 401, "stranger": 404, "guest": 200, "member": 200, "other_member": 404, "chair": 200,
