@@ -94,6 +94,8 @@ def change_status(meeting, new_status, *, actor):
     meeting.status = new_status
     if new_status in _STAMPS:
         setattr(meeting, _STAMPS[new_status], utcnow())
+    if new_status == MeetingStatus.DRAFT:
+        meeting.published_at = None  # withdrawn: no longer published
     db.session.flush()
     record("meeting.status_changed", actor=actor, obj=meeting, meeting_id=meeting.id,
            previous=previous.value, status=new_status.value)
@@ -201,6 +203,7 @@ def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_fo
     elif delegate_for is not None:
         raise InvalidValue(_("Only a stand-in attends for someone else."), field="delegate_for_id")
     _check_vote(meeting, role, can_vote)
+    _check_single_chair(meeting, role)
     participant = Participant(user=user, role=role, delegate_for=delegate_for,
                               can_vote=_voting_default(meeting, role) if can_vote is None else can_vote)
     meeting.participants.append(participant)
@@ -217,6 +220,25 @@ def _check_vote(meeting, role, can_vote):
         raise InvalidValue(_("Stand-ins vote only in a session that allows it."), field="can_vote")
 
 
+def _check_single_chair(meeting, role, participant=None):
+    """A session has one chair (chủ tọa); handing the chair over means changing the old one first."""
+    if role != Role.CHAIR:
+        return
+    current = next((p for p in meeting.participants if p.role == Role.CHAIR and p is not participant), None)
+    if current is not None:
+        raise Conflict(_("%(name)s already chairs this session.", name=current.user.full_name), code="chair_taken")
+
+
+def _check_no_stand_in(participant):
+    """Someone represented by a stand-in keeps their membership until the stand-in is removed."""
+    stand_in = next((p for p in participant.meeting.participants
+                     if p.role == Role.DELEGATE and p.delegate_for_id == participant.user_id), None)
+    if stand_in is not None:
+        raise InvalidState(_("%(member)s is represented by %(stand_in)s: remove the stand-in first.",
+                             member=participant.user.full_name, stand_in=stand_in.user.full_name),
+                           code="has_stand_in")
+
+
 def _voting_default(meeting, role):
     if role == Role.DELEGATE:
         return meeting.delegates_may_vote
@@ -230,6 +252,9 @@ def update_participant(participant, *, actor, role, can_vote=None):
     if meeting.status == MeetingStatus.LIVE and participant.role == Role.CHAIR and role != Role.CHAIR:
         raise InvalidState(_("The chair cannot be removed while the session is live."), code="chair_required")
     _check_vote(meeting, role, can_vote)
+    _check_single_chair(meeting, role, participant)
+    if role not in VOTING_ROLES:
+        _check_no_stand_in(participant)
     if role == Role.DELEGATE and participant.delegate_for_id is None:
         raise InvalidValue(_("A stand-in must attend for a member of this session."), field="role")
     participant.role = role
@@ -247,6 +272,7 @@ def remove_participant(participant, *, actor):
     require_editable(meeting)
     if meeting.status == MeetingStatus.LIVE and participant.role == Role.CHAIR:
         raise InvalidState(_("The chair cannot be removed while the session is live."), code="chair_required")
+    _check_no_stand_in(participant)
     meeting.participants.remove(participant)
     db.session.flush()
     record("participant.removed", actor=actor, meeting_id=meeting.id, user_id=participant.user_id)
