@@ -26,6 +26,7 @@ def register_extensions(app):
     from ecabinet.extensions import babel, csrf, db, migrate, socketio
 
     db.init_app(app)
+    _tune_sqlite()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     init_login(app)
@@ -45,6 +46,39 @@ def register_extensions(app):
         engineio_logger=False,
         manage_session=False,
     )
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record):
+    """Embedded SQLite: WAL journal with synchronous=NORMAL.
+
+    With the default rollback journal every commit fsyncs (several ms) and readers block the
+    writer; the eventlet server runs every socket on one loop, so each page turn's commit froze the
+    whole room. In WAL mode readers and the writer do not block each other, and synchronous=NORMAL
+    syncs only at checkpoints: a commit survives a crash of the process; a power loss can drop the
+    last commits but never corrupts the database (SQLite's documented trade-off, and the usual
+    production setting for WAL). WAL is a property of the file, so every process sharing it uses it.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # ':memory:' databases answer "memory": harmless
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _tune_sqlite():
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def on_connect(dbapi_connection, record):
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            _set_sqlite_pragmas(dbapi_connection, record)
+
+    if not getattr(_tune_sqlite, "done", False):
+        event.listen(Engine, "connect", on_connect)
+        _tune_sqlite.done = True
 
 
 # Domain packages, in registration order. A domain takes part by having any of:
