@@ -8,6 +8,7 @@ import importlib.util
 
 from flask import url_for
 from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ecabinet.extensions import db
 
@@ -51,12 +52,14 @@ def _page_count(document):
 
 
 def document_info(meeting, document_id):
-    """dict for a document of the session, False when it is not one, None when documents are unavailable."""
+    """dict for a document of the session (a Meeting or its id), False when it is not one, None when
+    documents are unavailable."""
     models = _models()
     if models is None:
         return None
+    meeting_id = getattr(meeting, "id", meeting)
     document = db.session.get(models.Document, document_id)
-    if document is None or document.meeting_id != meeting.id:
+    if document is None or document.meeting_id != meeting_id:
         return False
     return {"id": document.id, "title": document.title, "page_count": _page_count(document)}
 
@@ -70,13 +73,29 @@ def documents_for(meeting, user):
     rows = db.session.execute(
         select(models.Document).where(models.Document.meeting_id == meeting.id)
         .order_by(models.Document.position, models.Document.id)
-    ).scalars()
-    result = []
-    for document in rows:
-        if user is not None and check is not None and not check(user, document):
-            continue
-        result.append({
-            "id": document.id, "title": document.title, "agenda_item_id": document.agenda_item_id,
-            "page_count": _page_count(document), "url": _file_url(document.id),
-        })
+    ).scalars().all()
+    if not rows:
+        return []
+    # The documents domain's rule asks meeting.participant_for(user), which would load every
+    # participant of a room of thousands on each join. For these checks only, the collection
+    # holds the caller's own row (one indexed query); it is expired afterwards so that anything
+    # later in the session loads the real list.
+    narrowed = user is not None and check is not None and "participants" in inspect(meeting).unloaded
+    if narrowed:
+        from ecabinet.live.access import participant_of
+
+        mine = participant_of(user, meeting)
+        set_committed_value(meeting, "participants", [mine] if mine is not None else [])
+    try:
+        result = []
+        for document in rows:
+            if user is not None and check is not None and not check(user, document):
+                continue
+            result.append({
+                "id": document.id, "title": document.title, "agenda_item_id": document.agenda_item_id,
+                "page_count": _page_count(document), "url": _file_url(document.id),
+            })
+    finally:
+        if narrowed:
+            db.session.expire(meeting, ["participants"])
     return result

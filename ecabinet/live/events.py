@@ -5,6 +5,7 @@ then emits once to the session's room. Per-socket facts (who, which session) liv
 socket's own session on the process that holds it; everything shared is in the database.
 """
 import logging
+import threading
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy import and_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -44,15 +46,22 @@ def socket_user():
     user_id = session.get("user_id")
     if user_id is None:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        raise NotAuthenticated()
     token_id = session.get("token_id")
-    if token_id is not None:
-        token = db.session.get(ApiToken, token_id)
-        if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+    if token_id is None:
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or session.get("nonce") != user.session_nonce:
             raise NotAuthenticated()
-    elif session.get("nonce") != user.session_nonce:
+        return user
+    # One indexed query for the user and the token's validity (this runs on every event).
+    row = db.session.execute(
+        select(User, ApiToken.revoked_at, ApiToken.expires_at)
+        .join(ApiToken, and_(ApiToken.id == token_id, ApiToken.user_id == User.id))
+        .where(User.id == user_id)
+    ).first()
+    if row is None:
+        raise NotAuthenticated()
+    user, revoked_at, expires_at = row
+    if not user.active or revoked_at is not None or expires_at <= utcnow():
         raise NotAuthenticated()
     return user
 
@@ -125,22 +134,89 @@ def _announce_if_still_lost(app, meeting_id, user_id):
     with app.app_context():
         try:
             meeting = db.session.get(Meeting, meeting_id)
-            if meeting is None:
+            user = db.session.get(User, user_id)
+            if meeting is None or user is None:
                 return
-            participant = next((p for p in meeting.participants if p.user_id == user_id), None)
+            participant = access.participant_of(user, meeting)
             if participant is None or participant.attendance not in PRESENT_STATES:
                 return
             if operations.has_open_connection(meeting, user_id):
                 return
-            socketio.emit("presence", state.presence_json(meeting), to=meeting_room(meeting_id))
         finally:
             db.session.remove()
+        schedule_presence(app, meeting_id)
+
+
+# -- presence broadcasts, coalesced -----------------------------------------------------
+
+# Meetings with a presence broadcaster running on this process -> whether another change came
+# in since its last read. Scheduling state only: the payload is always read from the database.
+_presence_pending = {}
+_presence_lock = threading.Lock()
+
+
+def schedule_presence(app, meeting_id):
+    """Tell the room that presence changed: at most one `presence` per meeting per interval per process.
+
+    When a room fills (hundreds of tablets joining or checking in within seconds), one broadcast of
+    the whole room's presence per change would be O(N) messages of O(N) size each. The first change
+    is broadcast at once; changes during the following interval are folded into one more broadcast
+    at its end, read from the database after the last of them committed, so the room converges to
+    the exact state. Call after the change is committed.
+    """
+    with _presence_lock:
+        if meeting_id in _presence_pending:
+            _presence_pending[meeting_id] = True
+            return
+        _presence_pending[meeting_id] = False
+    try:
+        socketio.start_background_task(_presence_broadcaster, app, meeting_id)
+    except Exception:
+        with _presence_lock:
+            _presence_pending.pop(meeting_id, None)
+        raise
+
+
+def _presence_broadcaster(app, meeting_id):
+    interval = app.config.get("LIVE_PRESENCE_INTERVAL", 0.3)
+    try:
+        while True:
+            _broadcast_presence(app, meeting_id)
+            socketio.sleep(interval)
+            with _presence_lock:
+                if not _presence_pending.get(meeting_id):
+                    _presence_pending.pop(meeting_id, None)
+                    return
+                _presence_pending[meeting_id] = False
+    except BaseException:
+        with _presence_lock:
+            _presence_pending.pop(meeting_id, None)
+        raise
+
+
+def _broadcast_presence(app, meeting_id):
+    with app.app_context():
+        try:
+            meeting = db.session.get(Meeting, meeting_id)
+            if meeting is None:
+                return
+            payload = state.presence_json(meeting)
+        except Exception:
+            log.exception("presence of meeting %s could not be read", meeting_id)
+            return
+        finally:
+            db.session.remove()
+    socketio.emit("presence", payload, to=meeting_room(meeting_id))
 
 
 # -- the event wrapper ------------------------------------------------------------
 
 
 def _emit(event, payload, meeting_id, skip_sid=None):
+    if event == "presence":
+        # Coalesced, and read again from the database when sent (the payload may be None).
+        schedule_presence(current_app._get_current_object(), meeting_id)
+        return
     socketio.emit(event, payload, to=meeting_room(meeting_id), skip_sid=skip_sid)
 
 
@@ -189,7 +265,7 @@ def _meeting_for(data, user, check=None):
 
 def _user_in(meeting, data, name="user_id"):
     user = db.session.get(User, _int(data, name))
-    if user is None or meeting.participant_for(user) is None:
+    if user is None or access.participant_of(user, meeting) is None:
         raise NotFound(_("This person does not take part in this session."), code="participant_not_found")
     return user
 
@@ -209,7 +285,8 @@ def on_join(data):
         user, display = None, True
     else:
         user, display = socket_user(), False
-        if meeting is None or not access.can_join(user, meeting):
+        seen = access.seen_by(user, meeting) if meeting is not None else None
+        if meeting is None or not access.can_join(user, seen):
             operations.record_join_refused(user, meeting_id, "not_found" if meeting is None else "not_participant")
             db.session.commit()
             raise NotAllowed(_("You do not take part in this session."), code="not_participant")
@@ -219,11 +296,12 @@ def on_join(data):
     newly_online = operations.join_connection(request.sid, meeting, user, process_id(), display=display)
     join_room(meeting_room(meeting_id))
     session["meeting_id"] = meeting_id
-    snapshot = state.snapshot(meeting, user, display=display)
+    snapshot = state.snapshot(meeting, user, display=display,
+                              me=None if display else seen.participant_for(user))
     broadcasts = []
-    participant = meeting.participant_for(user) if user else None
-    if newly_online and participant is not None and participant.attendance in PRESENT_STATES:
-        broadcasts.append(("presence", snapshot["presence"], meeting_id, request.sid))
+    if newly_online and user is not None and user.id in snapshot["presence"]["present"]:
+        # Back online: the room stops showing the tablet as connection-lost (coalesced broadcast).
+        broadcasts.append(("presence", None, meeting_id, None))
     return {"state": snapshot}, broadcasts
 
 
@@ -244,6 +322,15 @@ def on_leave(data):
 @live_event
 def on_navigate(data):
     user = socket_user()
+    meeting_id = _int(data, "meeting_id")
+    document_id = data.get("document_id")
+    if user is not None and (document_id is None or (isinstance(document_id, int)
+                                                      and not isinstance(document_id, bool))):
+        # The hot path: one conditional UPDATE that checks the presenter and bumps seq.
+        payload = operations.turn_page(meeting_id, document_id, data.get("page"), actor=user)
+        if payload is not None:
+            return {"seq": payload["seq"]}, [("page", payload, meeting_id, request.sid)]
+    # Refused (or the session's first change): the full checks say why, in the protocol's order.
     meeting = _meeting_for(data, user)
     live_state = operations.get_state(meeting)
     if not access.can_present(user, meeting, live_state):
@@ -290,9 +377,9 @@ def on_next_item(data):
 def on_check_in(data):
     user = socket_user()
     meeting = _meeting_for(data, user, access.can_check_in)
-    operations.check_in(meeting.participant_for(user), actor=user)
+    operations.check_in(access.participant_of(user, meeting), actor=user)
     presence = state.presence_json(meeting)
-    return {"presence": presence}, [("presence", presence, meeting.id, None)]
+    return {"presence": presence}, [("presence", None, meeting.id, None)]
 
 
 @live_event
@@ -308,15 +395,14 @@ def on_set_attendance(data):
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         raise InvalidInput(_("The note must be text."), code="invalid_payload")
-    operations.set_attendance(meeting.participant_for(member), data.get("attendance"), actor=user,
+    operations.set_attendance(access.participant_of(member, meeting), data.get("attendance"), actor=user,
                               note=note, stand_in=stand_in)
     presence = state.presence_json(meeting)
-    broadcasts = [("presence", presence, meeting.id, None)]
+    broadcasts = [("presence", None, meeting.id, None)]
     if stand_in is not None:
         # A new participant joined the session: clients refresh their participant list.
         broadcasts.append(("participants", {"meeting_id": meeting.id,
-                                            "participants": [state.participant_json(p)
-                                                             for p in meeting.participants]},
+                                            "participants": state.participants_json(meeting)},
                            meeting.id, None))
     return {"presence": presence}, broadcasts
 

@@ -3,16 +3,16 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecabinet.audit.operations import record
 from ecabinet.core.db import utcnow
-from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotFound
+from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.extensions import db
-from ecabinet.live import documents
+from ecabinet.live import access, documents
 from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
-from ecabinet.meetings.models import Attendance, MeetingStatus, Role
+from ecabinet.meetings.models import Attendance, Meeting, MeetingStatus, Participant, Role
 
 MAX_PAGE = 100_000
 
@@ -57,13 +57,12 @@ def _bump(meeting, **values):
 # -- presenting ----------------------------------------------------------------
 
 
-def navigate(meeting, document_id, page, *, actor):
-    """Show a page to the room; returns the `page` payload with its new seq.
+def _valid_page(page):
+    return not isinstance(page, bool) and isinstance(page, int) and 1 <= page <= MAX_PAGE
 
-    Page turns are not audited (dozens a minute, nothing security-relevant); one small write.
-    """
-    _require_live(meeting)
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+
+def _check_page(meeting, document_id, page):
+    if not _valid_page(page):
         raise InvalidValue(_("The page must be a whole number from 1."), field="page")
     if document_id is not None:
         if isinstance(document_id, bool) or not isinstance(document_id, int) or document_id < 1:
@@ -73,17 +72,72 @@ def navigate(meeting, document_id, page, *, actor):
             raise NotFound(_("No such document in this session."), code="document_not_found")
         if info and info.get("page_count") and page > info["page_count"]:
             raise InvalidValue(_("The document has only %(n)d pages.", n=info["page_count"]), field="page")
-    state = get_state(meeting)
-    presenter_id = state.presenter_id or actor.id
-    seq = _bump(meeting, document_id=document_id, page=page, presenter_id=presenter_id)
-    return {"meeting_id": meeting.id, "document_id": document_id, "page": page, "seq": seq,
-            "presenter_id": presenter_id}
+
+
+def _presenting(meeting_id, user_id):
+    """SQL: the session is live, the user takes part in it and is its presenter (the one set, or
+    by default its first chair). Evaluated inside the page turn's UPDATE, so the permission is
+    checked on the row that is changed, atomically, in every process."""
+    takes_part = exists().where(Participant.meeting_id == meeting_id, Participant.user_id == user_id)
+    first_chair = (select(Participant.user_id).where(Participant.meeting_id == meeting_id,
+                                                     Participant.role == Role.CHAIR)
+                   .order_by(Participant.id).limit(1).scalar_subquery())
+    live = exists().where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.LIVE)
+    return and_(LiveState.meeting_id == meeting_id,
+                or_(LiveState.presenter_id == user_id,
+                    and_(LiveState.presenter_id.is_(None), first_chair == user_id)),
+                takes_part, live)
+
+
+def turn_page(meeting_id, document_id, page, *, actor):
+    """A page turn in one statement, the hot path of a session (dozens a minute, to the whole room):
+
+        UPDATE live_states SET page=…, seq=seq+1 WHERE meeting_id=… AND <actor is the live presenter>
+        RETURNING seq
+
+    which checks the permission, bumps seq atomically and writes, with no other read (one more
+    only when a document is named, to check its page count). Returns the `page` payload, or None
+    when anything is off (not the presenter, not live, no state row yet, an invalid page): the
+    caller then takes the explaining path (navigate). Not audited: nothing security-relevant.
+    """
+    if not _valid_page(page) or getattr(actor, "id", None) is None:
+        return None
+    if document_id is not None:
+        try:
+            _check_page(meeting_id, document_id, page)
+        except (InvalidValue, NotFound):
+            return None
+    seq = db.session.execute(
+        update(LiveState).where(_presenting(meeting_id, actor.id))
+        .values(document_id=document_id, page=page, presenter_id=actor.id, seq=LiveState.seq + 1,
+                updated_at=utcnow())
+        .returning(LiveState.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if seq is None:
+        return None
+    return {"meeting_id": meeting_id, "document_id": document_id, "page": page, "seq": seq,
+            "presenter_id": actor.id}
+
+
+def navigate(meeting, document_id, page, *, actor):
+    """Show a page to the room as its presenter; returns the `page` payload with its new seq.
+
+    Explains every refusal (invalid page or document, session not live, not the presenter).
+    """
+    _require_live(meeting)
+    _check_page(meeting, document_id, page)
+    get_state(meeting)  # the first change of a session creates its row
+    payload = turn_page(meeting.id, document_id, page, actor=actor)
+    if payload is None:
+        raise NotAllowed(_("Only the current presenter can turn pages."), code="not_presenter")
+    return payload
 
 
 def set_presenter(meeting, user, *, actor):
     """Hand presenting to a participant (e.g. the director presenting a submission)."""
     _require_live(meeting)
-    if user is None or meeting.participant_for(user) is None:
+    if user is None or access.participant_of(user, meeting) is None:
         raise InvalidValue(_("The presenter must take part in this session."), field="user_id")
     state = get_state(meeting)
     seq = _bump(meeting, presenter_id=user.id)
@@ -217,7 +271,7 @@ def withdraw_floor(meeting, user):
 def grant_floor(meeting, user, *, actor):
     """Give the floor to a participant (first in the queue or anyone); the previous speaker's turn ends."""
     _require_live(meeting)
-    if user is None or meeting.participant_for(user) is None:
+    if user is None or access.participant_of(user, meeting) is None:
         raise InvalidValue(_("The speaker must take part in this session."), field="user_id")
     now = utcnow()
     requests = _open_requests(meeting)

@@ -2,8 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, case, func, select, type_coerce
 
 from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
@@ -43,30 +42,71 @@ def _connection_lost(meeting, present_ids):
     if not present_ids:
         return []
     grace = timedelta(seconds=current_app.config.get("LIVE_GRACE_SECONDS", 15))
+    open_count = func.sum(case((LiveConnection.left_at.is_(None), 1), else_=0))
+    # Grouped over the session's connections (indexed by meeting): no list of thousands of ids to bind.
     rows = db.session.execute(
-        select(LiveConnection.user_id, func.max(LiveConnection.left_at),
-               func.sum(case((LiveConnection.left_at.is_(None), 1), else_=0)))
-        .where(LiveConnection.meeting_id == meeting.id, LiveConnection.user_id.in_(present_ids))
-        .group_by(LiveConnection.user_id)
+        select(LiveConnection.user_id, func.max(LiveConnection.left_at))
+        .where(LiveConnection.meeting_id == meeting.id, LiveConnection.user_id.is_not(None))
+        .group_by(LiveConnection.user_id).having(open_count == 0)
     ).all()
     cutoff = utcnow() - grace
+    present = set(present_ids)
     lost = []
-    for user_id, last_left, open_count in rows:
-        if not open_count and last_left is not None:
+    for user_id, last_left in rows:
+        if user_id in present and last_left is not None:
             last_left = last_left if last_left.tzinfo else last_left.replace(tzinfo=cutoff.tzinfo)
             if last_left <= cutoff:
                 lost.append(user_id)
     return sorted(lost)
 
 
-def presence_json(meeting):
+_PRESENT_VALUES = frozenset(a.value for a in PRESENT_STATES)
+_MEMBER_VALUES = frozenset(r.value for r in MEMBER_ROLES)
+_CHAIR = Role.CHAIR.value
+
+
+def people(meeting):
+    """Every participant of the session as plain tuples (user_id, role, can_vote, delegate_for_id,
+    attendance, attendance_note, full_name, title, unit), role and attendance as their stored
+    strings, in one column query without ORM objects: a room can hold thousands, and the join
+    snapshot and the presence payload need all of them."""
+    from ecabinet.accounts.models import Unit, User
+    from ecabinet.meetings.models import Participant
+
+    return [tuple(row) for row in db.session.execute(
+        select(Participant.user_id, type_coerce(Participant.role, String), Participant.can_vote,
+               Participant.delegate_for_id, type_coerce(Participant.attendance, String),
+               Participant.attendance_note, User.full_name, User.title, Unit.name)
+        .join(User, User.id == Participant.user_id).outerjoin(Unit, Unit.id == User.unit_id)
+        .where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+    )]
+
+
+def chair_id(rows):
+    """The default presenter from people(): the session's first chair."""
+    return next((row[0] for row in rows if row[1] == _CHAIR), None)
+
+
+def presence_json(meeting, rows=None):
+    """The `presence` payload, read from the rows now (pass `people(meeting)` to reuse a query)."""
     config = current_app.config
-    present = [p for p in meeting.participants if p.attendance in PRESENT_STATES]
-    voting_members = [p for p in meeting.participants if p.role in MEMBER_ROLES and p.can_vote]
-    present_voting = sum(1 for p in voting_members if p.attendance in PRESENT_STATES)
-    quorum = compute_quorum(present_voting, len(voting_members), config["QUORUM_NUMERATOR"],
+    rows = people(meeting) if rows is None else rows
+    present_ids, attendance, notes = [], {}, {}
+    total_voting = present_voting = 0
+    for user_id, role, can_vote, _delegate, state, note, _name, _title, _unit in rows:
+        present = state in _PRESENT_VALUES
+        key = str(user_id)
+        attendance[key] = state
+        if note:
+            notes[key] = note
+        if present:
+            present_ids.append(user_id)
+        if can_vote and role in _MEMBER_VALUES:
+            total_voting += 1
+            present_voting += present
+    present_ids.sort()
+    quorum = compute_quorum(present_voting, total_voting, config["QUORUM_NUMERATOR"],
                             config["QUORUM_DENOMINATOR"])
-    present_ids = sorted(p.user_id for p in present)
     return {
         "meeting_id": meeting.id,
         "present": present_ids,
@@ -74,8 +114,8 @@ def presence_json(meeting):
         "total_voting": quorum.total,
         "quorum_required": quorum.required,
         "quorum_met": quorum.met,
-        "attendance": {str(p.user_id): p.attendance.value for p in meeting.participants},
-        "notes": {str(p.user_id): p.attendance_note for p in meeting.participants if p.attendance_note},
+        "attendance": attendance,
+        "notes": notes,
         "connection_lost": _connection_lost(meeting, present_ids),
     }
 
@@ -96,28 +136,34 @@ def floor_json(meeting):
 
 
 def participant_json(participant):
+    """One participant for the tablets' list (an ORM Participant)."""
     user = participant.user
     return {"user_id": participant.user_id, "full_name": user.full_name, "title": user.title,
             "unit": user.unit_name, "role": participant.role.value, "can_vote": participant.can_vote,
             "delegate_for_id": participant.delegate_for_id, "attendance": participant.attendance.value}
 
 
-def _load_people(meeting):
-    """Participants with their users and units in three queries (not one per participant)."""
-    from ecabinet.accounts.models import User
-    from ecabinet.meetings.models import Participant
-
-    db.session.execute(
-        select(Participant).where(Participant.meeting_id == meeting.id)
-        .options(selectinload(Participant.user).selectinload(User.unit))
-    ).scalars().all()
+def participants_json(meeting, rows=None):
+    """Every participant for the tablets' list, from people()."""
+    return [{"user_id": user_id, "full_name": name, "title": title, "unit": unit, "role": role,
+             "can_vote": can_vote, "delegate_for_id": delegate, "attendance": state}
+            for user_id, role, can_vote, delegate, state, _note, name, title, unit
+            in (people(meeting) if rows is None else rows)]
 
 
-def snapshot(meeting, user, *, display=False):
-    """The full state a (re)joining client needs: the protocol's `state`."""
-    _load_people(meeting)
+def snapshot(meeting, user, *, display=False, me=None):
+    """The full state a (re)joining client needs: the protocol's `state`.
+
+    Built from one column query over the participants (people) and a few one-row reads; `me` is
+    the caller's Participant when the caller already looked it up (None: looked up here).
+    """
+    rows = people(meeting)
     state = get_state(meeting)
-    me = None if display else meeting.participant_for(user)
+    if not display and me is None:
+        me = access.participant_of(user, meeting)
+    # The caller's rules are decided on its own row (looked up once), not on every participant.
+    seen = meeting if display else access.AsSeenBy(meeting, user, me)
+    presenter = state.presenter_id or chair_id(rows)
     data = {
         "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status.value,
                     "location": meeting.location},
@@ -128,22 +174,22 @@ def snapshot(meeting, user, *, display=False):
             "item_started_at": _iso(state.item_started_at),
         },
         "presentation": {"document_id": state.document_id, "page": state.page, "seq": state.seq,
-                         "presenter_id": access.presenter_id(meeting, state)},
+                         "presenter_id": presenter},
         "seq": state.seq,
-        "presence": presence_json(meeting),
+        "presence": presence_json(meeting, rows),
         "floor": floor_json(meeting),
-        "participants": [participant_json(p) for p in meeting.participants],
+        "participants": participants_json(meeting, rows),
         "documents": documents.documents_for(meeting, None if display else user),
         "open_ballots": [],
         "server_time": utcnow().isoformat(),
         "me": {"user_id": getattr(user, "id", None), "role": me.role.value if me else None,
                "display": display},
-        "can_present": not display and access.can_present(user, meeting, state),
+        "can_present": bool(not display and me is not None and access._active(user) and user.id == presenter),
         "can_vote": bool(me and me.can_vote),
-        "can_chair": not display and access.can_control_agenda(user, meeting),
-        "can_manage_floor": not display and access.can_manage_floor(user, meeting),
-        "can_mark_attendance": not display and access.can_mark_attendance(user, meeting),
-        "can_request_floor": not display and access.can_request_floor(user, meeting),
+        "can_chair": not display and access.can_control_agenda(user, seen),
+        "can_manage_floor": not display and access.can_manage_floor(user, seen),
+        "can_mark_attendance": not display and access.can_mark_attendance(user, seen),
+        "can_request_floor": not display and access.can_request_floor(user, seen),
     }
     for section in SNAPSHOT_SECTIONS:
         data.update(section(meeting, user) or {})

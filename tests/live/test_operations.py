@@ -1,7 +1,7 @@
 """Live operations on real rows (rolled back per test), and the handlers through Flask-SocketIO's test client."""
 import pytest
 
-from ecabinet.core.errors import InvalidState, InvalidValue
+from ecabinet.core.errors import InvalidState, InvalidValue, NotAllowed
 from ecabinet.extensions import db, socketio
 from ecabinet.live import operations, state
 from ecabinet.live.models import LiveState
@@ -100,3 +100,59 @@ def test_socket_handlers_with_the_test_client(app, session_live, login):
     bad = member_client.emit("navigate", {"meeting_id": meeting.id, "page": 5}, callback=True)
     assert bad == {"ok": False, "error": {"code": "not_presenter", "message": bad["error"]["message"]}}
     assert member_client.emit("join", "nonsense", callback=True)["error"]["code"] == "invalid_payload"
+
+
+def test_only_the_presenter_turns_pages_and_a_refusal_changes_nothing(session_live):
+    """The page turn's UPDATE carries the permission: a non-presenter's matches no row."""
+    meeting, secretariat, chair, members = session_live
+    assert operations.turn_page(meeting.id, None, 2, actor=members[0]) is None  # no state row yet
+    assert operations.navigate(meeting, None, 2, actor=chair)["seq"] == 1
+    assert operations.turn_page(meeting.id, None, 3, actor=members[0]) is None
+    assert operations.turn_page(meeting.id, None, 3, actor=secretariat) is None  # manages, does not present
+    with pytest.raises(NotAllowed) as refused:
+        operations.navigate(meeting, None, 3, actor=members[0])
+    assert refused.value.code == "not_presenter"
+    assert operations.turn_page(meeting.id, None, 3, actor=chair)["seq"] == 2
+    operations.set_presenter(meeting, members[1], actor=chair)  # seq 3
+    assert operations.turn_page(meeting.id, None, 4, actor=chair) is None
+    assert operations.turn_page(meeting.id, None, 4, actor=members[1]) == {
+        "meeting_id": meeting.id, "document_id": None, "page": 4, "seq": 4, "presenter_id": members[1].id}
+    meeting.status = MeetingStatus.ENDED
+    db.session.flush()
+    assert operations.turn_page(meeting.id, None, 5, actor=members[1]) is None
+    db.session.expire_all()
+    assert (db.session.get(LiveState, meeting.id).seq, db.session.get(LiveState, meeting.id).page) == (4, 4)
+
+
+def test_presence_broadcasts_are_coalesced_and_end_on_the_latest_state(app, monkeypatch):
+    """Many changes within the interval give one broadcast at once and one at its end, read then."""
+    import threading
+    import time
+
+    from ecabinet.live import events
+
+    sent, current = [], {"value": 0}
+    lock = threading.Lock()
+
+    def fake_broadcast(_app, meeting_id):
+        with lock:
+            sent.append((meeting_id, current["value"]))
+
+    monkeypatch.setattr(events, "_broadcast_presence", fake_broadcast)
+    monkeypatch.setitem(app.config, "LIVE_PRESENCE_INTERVAL", 0.2)
+    for value in range(1, 21):  # twenty check-ins in quick succession
+        current["value"] = value
+        events.schedule_presence(app, 7)
+        time.sleep(0.005)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (7 in events._presence_pending or not sent or sent[-1][1] != 20):
+        time.sleep(0.02)
+    assert 2 <= len(sent) <= 3, sent
+    assert sent[-1] == (7, 20)  # the room ends on the state after the last change
+    assert 7 not in events._presence_pending
+    current["value"] = 21  # a later change starts a new broadcaster, sent at once
+    events.schedule_presence(app, 7)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and sent[-1] != (7, 21):
+        time.sleep(0.02)
+    assert sent[-1] == (7, 21)
