@@ -30,6 +30,7 @@ translations: $(VENV)/.installed
 	$(BIN)/python scripts/i18n.py compile
 
 run: setup
+	./scripts/system-deps.sh runtime
 	$(BIN)/ecabinet db upgrade
 	$(BIN)/ecabinet seed-demo
 	$(BIN)/ecabinet run --host $(HOST) --port $(PORT)

@@ -44,18 +44,19 @@ COMMITTEE = [
 SECRETARY = ("thuky", "Nguyễn Thị Minh Thư", "Chuyên viên Phòng Tổng hợp", "Văn phòng UBND tỉnh")
 ADMIN = ("quantri", "Trần Quang Khải", "Quản trị hệ thống", "Trung tâm Tin học – Công báo")
 
+# (agenda item, presenting unit, minutes, its document: (kind, pages, confidential))
 AGENDA = [
     ("Báo cáo tình hình kinh tế – xã hội tháng 11 và nhiệm vụ trọng tâm tháng 12",
-     "Sở Tài chính", 30),
+     "Sở Tài chính", 30, ("report", 6, False)),
     ("Tờ trình về kế hoạch đầu tư công trung hạn giai đoạn 2026–2030 và dự kiến năm 2027",
-     "Sở Tài chính", 40),
+     "Sở Tài chính", 40, ("submission", 8, False)),
     ("Dự thảo Nghị quyết quy định giá dịch vụ khám bệnh, chữa bệnh tại cơ sở y tế công lập",
-     "Sở Y tế", 25),
+     "Sở Y tế", 25, ("draft", 5, False)),
     ("Tờ trình phê duyệt điều chỉnh quy hoạch chung đô thị trung tâm tỉnh",
-     "Sở Xây dựng", 30),
-    ("Báo cáo kết quả giải ngân vốn đầu tư công 10 tháng năm 2026", "Sở Tài chính", 20),
+     "Sở Xây dựng", 30, ("submission", 7, True)),
+    ("Báo cáo kết quả giải ngân vốn đầu tư công 10 tháng năm 2026", "Sở Tài chính", 20, ("report", 4, False)),
     ("Dự thảo Quyết định ban hành Quy chế làm việc của UBND tỉnh nhiệm kỳ 2026–2031",
-     "Sở Nội vụ", 25),
+     "Sở Nội vụ", 25, ("draft", 6, False)),
 ]
 
 
@@ -74,6 +75,24 @@ def _user(username, full_name, title, unit_name, **flags):
     return user
 
 
+def _add_documents(meeting, secretary):
+    """One document per agenda item, through the same checks as an upload; the planning map is confidential."""
+    import io
+
+    from ecabinet.demo_documents import fonts_available, submission_pdf
+    from ecabinet.documents import operations as documents
+    from ecabinet.documents.models import Classification
+
+    if not fonts_available():
+        return  # the DejaVu fonts (Debian fonts-dejavu-core) are needed to draw Vietnamese text
+    for item, (title, unit, _minutes, (kind, pages, confidential)) in zip(meeting.agenda_items, AGENDA):
+        initials = "".join(word[0] for word in unit.split()).upper()  # Sở Tài chính -> STC
+        data = submission_pdf(title, unit, pages=pages, number=f"{item.number * 17}/TTr-{initials}")
+        prepared = documents.prepare_file(documents.receive_upload(io.BytesIO(data), f"noi-dung-{item.number}.pdf"))
+        documents.add_document(meeting, prepared, actor=secretary, title=title, kind=kind, agenda_item=item,
+                               classification=Classification.CONFIDENTIAL if confidential else Classification.NORMAL)
+
+
 def seed_demo():
     """Create the demo province once (idempotent); returns the logins to print."""
     chair_login = COMMITTEE[0][0]
@@ -90,8 +109,9 @@ def seed_demo():
         meetings.invite_participant(meeting, secretary, Role.SECRETARY, actor=secretary)
         for user, role in people:
             meetings.invite_participant(meeting, user, role, actor=secretary)
-        for title, presenter, minutes in AGENDA:
+        for title, presenter, minutes, _document in AGENDA:
             meetings.add_agenda_item(meeting, title, presenter=presenter, duration_minutes=minutes, actor=secretary)
+        _add_documents(meeting, secretary)
         meetings.change_status(meeting, MeetingStatus.PUBLISHED, actor=secretary)
 
         past = meetings.create_meeting(

@@ -3,17 +3,27 @@
 # checks), DejaVu fonts (Vietnamese text in generated PDFs), headless LibreOffice
 # (office files converted to PDF on upload). Installs what is missing
 # when it can (root or sudo); otherwise says what to install.
+#   scripts/system-deps.sh           everything the tests need
+#   scripts/system-deps.sh runtime   only what the server needs (fonts for watermarks, the meeting book)
 set -euo pipefail
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+if [ "${1:-all}" != runtime ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
+apt_install() {  # a fresh machine may have empty package lists: update once and retry
+  "$@" apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { "$@" apt-get update >/dev/null && "$@" apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+}
 if [ "$(id -u)" = 0 ]; then
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-  sudo apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install sudo
+elif [ "${1:-all}" = runtime ]; then
+  echo "Note: install ${missing[*]} (sudo apt-get install ${missing[*]}) for watermarks and the meeting book." >&2
 else
   echo "Please install: sudo apt-get install ${missing[*]}" >&2
   exit 1
