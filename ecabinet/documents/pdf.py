@@ -139,7 +139,11 @@ TOC_LINES_PER_PAGE = 26
 
 
 def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, toc_pages):
-    """Cover page and table of contents as PDF bytes. toc_rows: (level, title, page offset in body)."""
+    """Cover page and table of contents: (PDF bytes, links).
+
+    toc_rows: (level, title, page offset in body); links: (front page index, rect in PDF points,
+    page offset in body) for each row, so that the rows can be made clickable after merging.
+    """
     from fpdf import FPDF
 
     pdf = FPDF(unit="mm", format="A4")
@@ -176,6 +180,8 @@ def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, t
     pdf.set_text_color(29, 39, 51)
 
     rows = list(toc_rows)
+    links = []
+    points = 72 / 25.4
     for page_index in range(toc_pages):
         pdf.add_page()
         pdf.set_font("book", "B", 18)
@@ -197,8 +203,11 @@ def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, t
             pdf.cell(18, 8, str(first_body_page + offset), align="R")
             pdf.set_draw_color(221, 227, 234)
             pdf.line(indent, y + 8.5, 190, y + 8.5)
+            # PDF space has its origin at the bottom left, in points.
+            links.append((1 + page_index, (indent * points, (297 - y - 8.5) * points, 190 * points,
+                                           (297 - y) * points), offset))
             y += 9.5
-    return bytes(pdf.output())
+    return bytes(pdf.output()), links
 
 
 def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=DEFAULT_BOLD_FONT):
@@ -207,6 +216,7 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
     cover: dict of texts; sections: [(section title, [(document title, pdf path, page count)])].
     """
     from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
 
     rows, offset = [], 0
     for section_title, documents in sections:
@@ -216,18 +226,25 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
             offset += pages
     toc_pages = max(1, -(-len(rows) // TOC_LINES_PER_PAGE))
     first_body_page = 1 + toc_pages + 1  # printed page numbers start at 1 on the cover
-    front = _front_matter(cover, rows, first_body_page, font_path, bold_font_path, toc_pages)
+    front, links = _front_matter(cover, rows, first_body_page, font_path, bold_font_path, toc_pages)
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)))
+    body_start = len(writer.pages)
     writer.add_outline_item(nfc(cover["toc_heading"]), 1)
     for section_title, documents in sections:
-        start = len(writer.pages)
-        parent = writer.add_outline_item(nfc(section_title), start)
+        placed = []
         for title, path, _pages in documents:
-            page_index = len(writer.pages)
+            placed.append((title, len(writer.pages)))
             writer.append(path, import_outline=False)
+        if not placed:
+            continue
+        # Bookmarks after the pages exist: a bookmark made before its page points nowhere.
+        parent = writer.add_outline_item(nfc(section_title), placed[0][1])
+        for title, page_index in placed:
             writer.add_outline_item(nfc(title), page_index, parent=parent)
+    for front_page, rect, offset in links:
+        writer.add_annotation(front_page, Link(rect=rect, target_page_index=body_start + offset))
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": nfc(cover["title"]), "/Creator": "E-Cabinet"})
     with open(target, "wb") as out:

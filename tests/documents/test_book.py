@@ -81,3 +81,17 @@ def test_book_is_cached_until_documents_change(client, session_with_documents):
     assert client.get(url, headers=headers["guest"]).headers["ETag"] == first.headers["ETag"]
     upload(client, cast.meeting, pdfs.make_pdf(1), headers=headers["secretariat"], title="Bổ sung")
     assert client.get(url, headers=headers["guest"]).headers["ETag"] != first.headers["ETag"]
+
+
+def test_contents_rows_are_links_to_their_pages(client, session_with_documents):
+    cast, headers = session_with_documents
+    reader = PdfReader(io.BytesIO(
+        client.get(f"/api/v1/meetings/{cast.meeting.id}/book.pdf", headers=headers["member"]).data))
+    contents = reader.pages[1]
+    targets = []
+    for annotation in contents.get("/Annots", []):
+        annotation = annotation.get_object()
+        assert annotation["/Subtype"] == "/Link"
+        targets.append(reader.get_page_number(annotation["/Dest"][0].get_object()))
+    outline_pages = [page for _depth, _title, page in _outline(reader)[1:]]  # all but the contents entry
+    assert targets == outline_pages
