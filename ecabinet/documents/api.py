@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.core.api import bool_field, choice_field, get_json, int_field, iso, text_field
-from ecabinet.core.errors import InvalidInput, NotFound
+from ecabinet.core.errors import InvalidInput
 from ecabinet.core.push import push_to_meeting
 from ecabinet.documents import operations
 from ecabinet.documents.access import can_download_book, can_manage_documents, can_view_document
-from ecabinet.documents.book import documents_in_agenda_order, meeting_book
-from ecabinet.documents.delivery import send_path, send_version
+from ecabinet.documents.book import documents_in_agenda_order
+from ecabinet.documents.delivery import send_book, send_version
 from ecabinet.documents.loaders import load_document, load_note, load_version
 from ecabinet.documents.models import Classification, DocumentKind, DocumentNote, NoteKind
 from ecabinet.accounts.auth import login_required
@@ -210,11 +210,7 @@ def version_file(document_id, version_id):
 @bp.route("/meetings/<int:meeting_id>/book.pdf", methods=["GET"])
 @login_required
 def book(meeting_id):
-    meeting = load_meeting(meeting_id, can_download_book)
-    path = meeting_book(meeting, current_user)
-    if path is None:
-        raise NotFound(_("This session has no documents you can read yet."), code="no_documents")
-    return send_path(path, path.stem, _("Meeting book") + f" {meeting.id}.pdf", immutable=False)
+    return send_book(load_meeting(meeting_id, can_download_book), current_user)
 
 
 @bp.route("/meetings/<int:meeting_id>/offline", methods=["GET"])

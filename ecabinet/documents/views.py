@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from ecabinet.accounts.auth import login_required
 from ecabinet.accounts.forms import ConfirmForm
-from ecabinet.core.errors import DomainError, NotFound
+from ecabinet.core.errors import DomainError
 from ecabinet.core.push import push_to_meeting
 from ecabinet.documents import operations
 from ecabinet.documents.access import can_download_book, can_manage_documents
 from ecabinet.documents.api import commit_or_discard, document_json
-from ecabinet.documents.book import documents_in_agenda_order, meeting_book
-from ecabinet.documents.delivery import send_path, send_version
+from ecabinet.documents.book import documents_in_agenda_order
+from ecabinet.documents.delivery import send_book, send_version
 from ecabinet.documents.forms import DocumentForm, ReplaceForm, classification_choices
 from ecabinet.documents.loaders import load_document, load_version
 from ecabinet.documents.models import CLASSIFICATION_LABELS, KIND_LABELS
@@ -117,11 +117,7 @@ def version_file(meeting_id, document_id, version_id):
 @bp.route("/meetings/<int:meeting_id>/book.pdf")
 @login_required
 def book(meeting_id):
-    meeting = load_meeting(meeting_id, can_download_book)
-    path = meeting_book(meeting, current_user)
-    if path is None:
-        raise NotFound(_("This session has no documents you can read yet."), code="no_documents")
-    return send_path(path, path.stem, _("Meeting book") + f" {meeting.id}.pdf", immutable=False)
+    return send_book(load_meeting(meeting_id, can_download_book), current_user)
 
 
 def _back(meeting):

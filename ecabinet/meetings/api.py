@@ -2,7 +2,6 @@
 from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ecabinet.accounts.api import user_json
 from ecabinet.accounts.auth import login_required, require
@@ -15,11 +14,11 @@ from ecabinet.core.push import push_to_meeting
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
 from ecabinet.meetings.access import (
-    can_change_status, can_chair, can_create_meeting, can_manage_meeting, can_view_meeting,
+    can_change_status, can_chair, can_create_meeting, can_manage_meeting,
 )
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
 from ecabinet.meetings.models import (
-    Confidentiality, Meeting, MeetingKind, MeetingStatus, Participant, Role,
+    Confidentiality, MeetingKind, MeetingStatus, Role,
 )
 from ecabinet.meetings.queries import meetings_for
 
