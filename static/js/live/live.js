@@ -384,6 +384,9 @@ async function renderPdf(docId, page) {
     canvas.style.height = `${viewport.height / ratio}px`;
     await pdfPage.render({ canvasContext: canvas.getContext("2d"), viewport }).promise;
     if (token !== renderToken) return;
+    // What the canvas shows, for the page's own checks and diagnostics.
+    canvas.dataset.documentId = String(doc.id);
+    canvas.dataset.page = String(pdfPage.pageNumber);
     canvas.hidden = false;
     if (placeholder) placeholder.hidden = true;
   } catch (error) {
@@ -490,7 +493,6 @@ function renderMe() {
 
 function renderPresenterControls() {
   if (!live.snap) return;
-  setText("presenter-name", live.presenter.presenter_id ? nameOf(live.presenter.presenter_id) : "—");
   const select = $("presenter-select");
   if (select) {
     const current = live.presenter.presenter_id;
