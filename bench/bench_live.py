@@ -191,9 +191,12 @@ async def run_server(kind, n, args, workdir):
             procs.append(proc)
         loop = asyncio.get_running_loop()
         await asyncio.sleep(1.0)  # let the client processes start
+        join_cpu_before = cpu_seconds(process.pid)
         for pipe in pipes:
             pipe.send("go")
         reports = [await loop.run_in_executor(None, pipe.recv) for pipe in pipes]
+        result["join_server_cpu_s"] = cpu_seconds(process.pid) - join_cpu_before
+        result["join_client_cpu_s"] = sum(r["cpu"] for r in reports)
         result["connect_join_s"] = max(r["connected_at"] for r in reports) - min(r["started"] for r in reports)
         all_times = [t for r in reports for t in r["connect_times"]]
         result["join_p95_s"] = percentile(all_times, 95)

@@ -3,11 +3,13 @@ import os
 
 
 def init_app(app):
-    from ecabinet.live import events, views
+    from ecabinet.extensions import socketio
+    from ecabinet.live import events, views, wire
 
     app.config.setdefault("LIVE_GRACE_SECONDS", float(os.environ.get("ECABINET_LIVE_GRACE_SECONDS", 15)))
     # At most one `presence` broadcast per session per this many seconds per process (see events).
     app.config.setdefault("LIVE_PRESENCE_INTERVAL", float(os.environ.get("ECABINET_LIVE_PRESENCE_INTERVAL", 0.3)))
+    wire.install(socketio.server)
     events.register_handlers()
     events.register_revocation()
     views.register_hooks()
