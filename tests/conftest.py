@@ -24,6 +24,14 @@ def pytest_addoption(parser):
                      help="database backend for the whole suite (default sqlite)")
 
 
+def _drop_postgres_database(url):
+    server = sa.make_url(url).set(database="postgres")
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
 def _ensure_postgres_database(url):
     """Create the test database on the local PostgreSQL if it is missing."""
     server = sa.make_url(url).set(database="postgres")
@@ -270,7 +278,9 @@ def live_server(app, database_url, tmp_path):
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'live.db'}"
     else:
-        url = services.POSTGRES_URL.rsplit("/", 1)[0] + "/ecabinet_test_live"
+        # Named after the main test database and this process, so that two runs on one
+        # PostgreSQL server (two checkouts, two engineers) never drop each other's schema.
+        url = f"{database_url}_live_{os.getpid()}"
         _ensure_postgres_database(url)
     storage = tmp_path / "live-storage"
     instance = tmp_path / "live-instance"
@@ -288,6 +298,8 @@ def live_server(app, database_url, tmp_path):
 
         db.session.remove()
         db.engine.dispose()
+    if not url.startswith("sqlite"):
+        _drop_postgres_database(url)
     shutil.rmtree(storage, ignore_errors=True)
 
 
