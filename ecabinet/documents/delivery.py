@@ -1,6 +1,7 @@
 """Sending a document version to a reader: permission already checked by the caller; here
 conditional and Range requests, caching headers, per-reader watermarked copies, X-Accel-Redirect."""
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, request, send_file
@@ -69,6 +70,30 @@ def send_version(document, version, user, *, immutable, download_name=None):
         db.session.commit()
     name = download_name or f"{Path(version.filename).stem} (v{version.number}).pdf"
     return send_path(path, etag, name, immutable=immutable)
+
+
+@dataclass(frozen=True)
+class RoomDisplay:
+    """The reader a room display (projector, TV) stands for: the room, not a person."""
+
+    meeting_id: int
+    full_name: str
+    unit_name: str | None = None
+
+    @property
+    def id(self):
+        return f"room{self.meeting_id}"
+
+
+def send_to_room_display(document, meeting):
+    """The current version for the room's screen; a confidential one is stamped for the room and audited."""
+    version = document.current
+    display = RoomDisplay(meeting.id, _("Meeting room display"), meeting.title)
+    path, etag = reader_file(document, version, display)
+    if document.needs_watermark and _is_first_request():
+        operations.record_opening(document, version, actor=None, watermarked=True)
+        db.session.commit()
+    return send_path(path, etag, f"{Path(version.filename).stem}.pdf", immutable=False)
 
 
 def send_path(path, etag, download_name, *, immutable):

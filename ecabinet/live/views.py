@@ -1,10 +1,10 @@
 """Pages of the live session: the member tablet, the chair/secretariat console, the room display."""
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.accounts.auth import login_required
-from ecabinet.core.errors import NotAllowed
+from ecabinet.core.errors import NotAllowed, NotFound
 from ecabinet.extensions import db
 from ecabinet.live import access, operations, state
 from ecabinet.live.strings import client_strings
@@ -76,6 +76,21 @@ def display(meeting_id):
     if meeting is None:
         abort(404)
     return render_template("live/display.html", meeting=meeting, config=_config(meeting, "display"))
+
+
+@bp.route("/live/display/<int:meeting_id>/documents/<int:document_id>/file")
+def display_document(meeting_id, document_id):
+    """The document on screen, for the room display: its token in X-Display-Token, and only
+    the document being presented right now (the display has no reading rights of its own)."""
+    from ecabinet.documents.delivery import send_to_room_display
+    from ecabinet.documents.models import Document
+
+    meeting = operations.meeting_for_display_token(request.headers.get("X-Display-Token"))
+    document = db.session.get(Document, document_id)
+    if (meeting is None or meeting.id != meeting_id or document is None or document.meeting_id != meeting_id
+            or operations.peek_state(meeting).document_id != document_id):
+        raise NotFound(_("This document is not on the room display."), code="not_presented")
+    return send_to_room_display(document, meeting)
 
 
 def register_hooks():

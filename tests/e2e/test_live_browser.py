@@ -323,11 +323,13 @@ def test_room_display_follows_the_chair_full_screen(live_server, room, new_page)
     expect(label).to_contain_text("Trang 4 / 5")
     screenshot(display, "live-display-1920x1080")
 
-    # The projector draws the page itself once the server lets a display token read the presented file.
-    status = display.evaluate("""(id) => {
-        const doc = window.ecabinetLive.state().snap.documents.find((d) => d.id === id);
-        return doc && doc.url ? fetch(doc.url).then((r) => r.status) : null; }""", doc2)
-    if status != 200:
-        pytest.xfail(f"the room display cannot read the presented PDF (HTTP {status}): it shows the page "
-                     "number on a placeholder sheet; the file needs an endpoint the display token may use")
+    # The projector draws the page itself: its token reads the presented document, and nothing else.
+    statuses = display.evaluate("""async ([meeting, presented, other]) => {
+        const token = decodeURIComponent(location.hash.slice(1));
+        const get = (id, headers) => fetch(`/live/display/${meeting}/documents/${id}/file`, { headers })
+            .then((r) => r.status);
+        return [await get(presented, { "X-Display-Token": token }), await get(other, { "X-Display-Token": token }),
+                await get(presented, {})]; }""", [room.meeting_id, doc2, room.doc_ids[0]])
+    assert statuses == [200, 404, 404]
     _expect_pdf_page(display, doc2, 4, 5)
+    screenshot(display, "live-display-pdf-1920x1080")

@@ -10,6 +10,15 @@ function fmt(text, params) {
   return String(text).replace(/%\((\w+)\)s/g, (_m, key) => (params && key in params ? params[key] : ""));
 }
 function $(name) { return document.querySelector(`[data-live="${name}"]`); }
+
+// The room display has no login: it reads the presented document with its display token.
+function documentSource(doc) {
+  if (cfg.mode !== "display") return { url: doc.url, withCredentials: true };
+  return {
+    url: `/live/display/${cfg.meeting_id}/documents/${doc.id}/file`,
+    httpHeaders: { "X-Display-Token": decodeURIComponent(location.hash.replace(/^#/, "")) },
+  };
+}
 function $all(name) { return Array.from(document.querySelectorAll(`[data-live="${name}"]`)); }
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -369,7 +378,7 @@ async function renderPdf(docId, page) {
       pdfjs = await import(cfg.pdfjs);
       pdfjs.GlobalWorkerOptions.workerSrc = cfg.pdfjs_worker;
     }
-    if (!pdfCache.has(doc.id)) pdfCache.set(doc.id, pdfjs.getDocument({ url: doc.url, withCredentials: true }).promise);
+    if (!pdfCache.has(doc.id)) pdfCache.set(doc.id, pdfjs.getDocument(documentSource(doc)).promise);
     const pdf = await pdfCache.get(doc.id);
     const pdfPage = await pdf.getPage(Math.min(page, pdf.numPages));
     if (token !== renderToken) return;
