@@ -129,6 +129,13 @@ def register_web(app):
 
     register_api_error_handlers(app)
     register_page_helpers(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: take the client's address and scheme from the proxy's headers, or login
+        # throttling would count every tablet as one address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     @app.before_request
     def protect_cookie_api_calls():

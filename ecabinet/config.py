@@ -35,6 +35,8 @@ class Config:
     MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
     ALLOWED_ORIGINS = [o.strip() for o in (_env("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
     PROTECTED_NETWORK = _env_bool("PROTECTED_NETWORK")
+    # How many reverse proxies (nginx) sit in front and set X-Forwarded-* headers; 0 trusts none.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
