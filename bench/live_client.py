@@ -29,6 +29,11 @@ class Tablet:
         assert opening.startswith("0"), opening
         await self.ws.send("40" + json.dumps({"token": self.token} if self.token else {}))
         connected = await self.ws.recv()
+        for _ in range(100):  # a busy server may ping before it answers the connect: answer, as a tablet does
+            if connected != "2":
+                break
+            await self.ws.send("3")
+            connected = await self.ws.recv()
         assert connected.startswith("40"), connected
         self.reader = asyncio.create_task(self._read())
         ack = await self.call("join", {"meeting_id": self.meeting_id})

@@ -30,7 +30,15 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # Client/server databases (PostgreSQL): the pool of the one eventlet process serves every
+    # socket, so it is larger than SQLAlchemy's 5 + 10. pool_pre_ping costs one more round trip on
+    # every checkout (every socket event); without it, the first use of a connection after a
+    # database restart fails once and the pool is then renewed. Set ECABINET_DB_PRE_PING=1 to ping.
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 20)
+    DB_MAX_OVERFLOW = _env_int("DB_MAX_OVERFLOW", 10)
+    DB_POOL_TIMEOUT = _env_int("DB_POOL_TIMEOUT", 30)
+    DB_PRE_PING = _env_bool("DB_PRE_PING", False)
     STORAGE_DIR = _env("STORAGE_DIR")
     MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
     ALLOWED_ORIGINS = [o.strip() for o in (_env("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
@@ -100,6 +108,14 @@ def load_config(app, overrides=None):
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'ecabinet.db'}"
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not url.startswith("sqlite"):
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DB_MAX_OVERFLOW"])
+        options.setdefault("pool_timeout", app.config["DB_POOL_TIMEOUT"])
+        options.setdefault("pool_pre_ping", app.config["DB_PRE_PING"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("STORAGE_DIR"):
         app.config["STORAGE_DIR"] = str(instance / "storage")
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024 * 10

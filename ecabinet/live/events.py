@@ -24,7 +24,7 @@ from ecabinet.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthe
 from ecabinet.core.push import meeting_room, user_room
 from ecabinet.core.signals import user_sessions_revoked
 from ecabinet.extensions import db, socketio
-from ecabinet.live import access, operations, state
+from ecabinet.live import access, directory, operations, state
 from ecabinet.meetings.models import AgendaItem, Meeting, PRESENT_STATES
 
 log = logging.getLogger(__name__)
@@ -277,15 +277,17 @@ def _user_in(meeting, data, name="user_id"):
 def on_join(data):
     session = _socket_session()
     meeting_id = _int(data, "meeting_id")
-    meeting = db.session.get(Meeting, meeting_id)
     display_meeting_id = session.get("display_meeting_id")
     if display_meeting_id is not None:
+        meeting, _state, _me = access.load_for_join(meeting_id, None)
         if meeting_id != display_meeting_id or meeting is None:
             raise NotAllowed(_("This display belongs to another session."))
         user, display = None, True
     else:
         user, display = socket_user(), False
-        seen = access.seen_by(user, meeting) if meeting is not None else None
+        # The meeting, its live state and the caller's participation in one query.
+        meeting, _state, me = access.load_for_join(meeting_id, user)
+        seen = access.AsSeenBy(meeting, user, me) if meeting is not None else None
         if meeting is None or not access.can_join(user, seen):
             operations.record_join_refused(user, meeting_id, "not_found" if meeting is None else "not_participant")
             db.session.commit()
@@ -303,6 +305,20 @@ def on_join(data):
         # Back online: the room stops showing the tablet as connection-lost (coalesced broadcast).
         broadcasts.append(("presence", None, meeting_id, None))
     return {"state": snapshot}, broadcasts
+
+
+@live_event
+def on_participants(data):
+    """The session's participant directory with its version (tablets ask when theirs differs)."""
+    session = _socket_session()
+    meeting_id = _int(data, "meeting_id")
+    display_meeting_id = session.get("display_meeting_id")
+    if display_meeting_id is not None:
+        if meeting_id != display_meeting_id or db.session.get(Meeting, meeting_id) is None:
+            raise NotAllowed(_("This display belongs to another session."))
+    else:
+        _meeting_for(data, socket_user())
+    return directory.directory_json(meeting_id), []
 
 
 @live_event
@@ -398,13 +414,9 @@ def on_set_attendance(data):
     operations.set_attendance(access.participant_of(member, meeting), data.get("attendance"), actor=user,
                               note=note, stand_in=stand_in)
     presence = state.presence_json(meeting)
-    broadcasts = [("presence", None, meeting.id, None)]
-    if stand_in is not None:
-        # A new participant joined the session: clients refresh their participant list.
-        broadcasts.append(("participants", {"meeting_id": meeting.id,
-                                            "participants": state.participants_json(meeting)},
-                           meeting.id, None))
-    return {"presence": presence}, broadcasts
+    # A stand-in is a new participant: the flush bumped the directory's version, and the room gets
+    # `participants` {meeting_id, version} after the commit (live.directory).
+    return {"presence": presence}, [("presence", None, meeting.id, None)]
 
 
 # -- floor ----------------------------------------------------------------------------
@@ -449,7 +461,8 @@ def on_floor_end(data):
 
 
 EVENTS = {
-    "join": on_join, "leave": on_leave, "navigate": on_navigate, "set_presenter": on_set_presenter,
+    "join": on_join, "leave": on_leave, "participants": on_participants, "navigate": on_navigate,
+    "set_presenter": on_set_presenter,
     "set_item": on_set_item, "next_item": on_next_item, "check_in": on_check_in,
     "set_attendance": on_set_attendance, "floor_request": on_floor_request,
     "floor_withdraw": on_floor_withdraw, "floor_grant": on_floor_grant, "floor_end": on_floor_end,

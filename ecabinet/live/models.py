@@ -19,6 +19,10 @@ class LiveState(db.Model):
     page: Mapped[int] = mapped_column(Integer, default=1)
     # Increases with every page or agenda change, atomically (UPDATE ... seq = seq + 1).
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Version of the session's participant directory (who takes part: names, titles, units, roles,
+    # voting rights, stand-ins). Bumped in the same transaction as any change of it (live.directory);
+    # tablets fetch the directory only when the version they hold differs.
+    participants_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     presenter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # SHA-256 of the room display's token (projector / TV); reissuing replaces it.
     display_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

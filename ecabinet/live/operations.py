@@ -313,12 +313,15 @@ def join_connection(sid, meeting, user, process_id, *, display=False):
     Returns True when the user had no other open tablet in the session.
     """
     user_id = getattr(user, "id", None)
-    was_online = user_id is not None and db.session.execute(
-        select(LiveConnection.sid).where(
-            LiveConnection.meeting_id == meeting.id, LiveConnection.user_id == user_id,
-            LiveConnection.left_at.is_(None), LiveConnection.sid != sid).limit(1)
-    ).first() is not None
-    connection = db.session.get(LiveConnection, sid)
+    # One query answers both: does this socket have a row already (a re-join), and does the user
+    # have another open tablet in the session.
+    mine = LiveConnection.sid == sid
+    if user_id is not None:
+        mine = or_(mine, and_(LiveConnection.meeting_id == meeting.id, LiveConnection.user_id == user_id,
+                              LiveConnection.left_at.is_(None)))
+    sids = set(db.session.execute(select(LiveConnection.sid).where(mine).limit(50)).scalars())
+    was_online = user_id is not None and bool(sids - {sid})
+    connection = db.session.get(LiveConnection, sid) if sid in sids else None
     now = utcnow()
     if connection is None:
         connection = LiveConnection(sid=sid, user_id=user_id, process_id=process_id, is_display=display,

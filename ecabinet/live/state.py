@@ -66,20 +66,17 @@ _CHAIR = Role.CHAIR.value
 
 
 def people(meeting):
-    """Every participant of the session as plain tuples (user_id, role, can_vote, delegate_for_id,
-    attendance, attendance_note, full_name, title, unit), role and attendance as their stored
-    strings, in one column query without ORM objects: a room can hold thousands, and the join
-    snapshot and the presence payload need all of them."""
-    from ecabinet.accounts.models import Unit, User
+    """Every participant of the session as plain tuples (user_id, role, can_vote, attendance,
+    attendance_note), role and attendance as their stored strings, in one column query without ORM
+    objects or joins: a room can hold thousands, and presence needs all of them. Names, titles and
+    units are the directory's (live.directory), fetched by the tablets once per version."""
     from ecabinet.meetings.models import Participant
 
-    return [tuple(row) for row in db.session.execute(
+    return db.session.execute(
         select(Participant.user_id, type_coerce(Participant.role, String), Participant.can_vote,
-               Participant.delegate_for_id, type_coerce(Participant.attendance, String),
-               Participant.attendance_note, User.full_name, User.title, Unit.name)
-        .join(User, User.id == Participant.user_id).outerjoin(Unit, Unit.id == User.unit_id)
+               type_coerce(Participant.attendance, String), Participant.attendance_note)
         .where(Participant.meeting_id == meeting.id).order_by(Participant.id)
-    )]
+    ).all()
 
 
 def chair_id(rows):
@@ -93,7 +90,7 @@ def presence_json(meeting, rows=None):
     rows = people(meeting) if rows is None else rows
     present_ids, attendance, notes = [], {}, {}
     total_voting = present_voting = 0
-    for user_id, role, can_vote, _delegate, state, note, _name, _title, _unit in rows:
+    for user_id, role, can_vote, state, note in rows:
         present = state in _PRESENT_VALUES
         key = str(user_id)
         attendance[key] = state
@@ -135,22 +132,6 @@ def floor_json(meeting):
     }
 
 
-def participant_json(participant):
-    """One participant for the tablets' list (an ORM Participant)."""
-    user = participant.user
-    return {"user_id": participant.user_id, "full_name": user.full_name, "title": user.title,
-            "unit": user.unit_name, "role": participant.role.value, "can_vote": participant.can_vote,
-            "delegate_for_id": participant.delegate_for_id, "attendance": participant.attendance.value}
-
-
-def participants_json(meeting, rows=None):
-    """Every participant for the tablets' list, from people()."""
-    return [{"user_id": user_id, "full_name": name, "title": title, "unit": unit, "role": role,
-             "can_vote": can_vote, "delegate_for_id": delegate, "attendance": state}
-            for user_id, role, can_vote, delegate, state, _note, name, title, unit
-            in (people(meeting) if rows is None else rows)]
-
-
 def snapshot(meeting, user, *, display=False, me=None):
     """The full state a (re)joining client needs: the protocol's `state`.
 
@@ -178,7 +159,9 @@ def snapshot(meeting, user, *, display=False, me=None):
         "seq": state.seq,
         "presence": presence_json(meeting, rows),
         "floor": floor_json(meeting),
-        "participants": participants_json(meeting, rows),
+        # The participant directory is not in the snapshot (it made filling a room O(N²) bytes):
+        # a client fetches it with the `participants` request when it holds another version.
+        "participants_version": state.participants_version or 0,
         "documents": documents.documents_for(meeting, None if display else user),
         "open_ballots": [],
         "server_time": utcnow().isoformat(),

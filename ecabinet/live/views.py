@@ -100,6 +100,7 @@ def register_hooks():
 
     meetings_views.header_action(enter_button, order=10)
     meetings_api.detail_section(live_detail)
+    meetings_api.participants_section(participants_version)
 
 
 def enter_button(meeting, user):
@@ -113,6 +114,13 @@ def enter_button(meeting, user):
         "can_issue_display": access.can_issue_display_token(user, meeting),
         "display_url": url_for("live.issue_display_token", meeting_id=meeting.id),
     }
+
+
+def participants_version(meeting, user):
+    """GET /api/v1/meetings/<id>/participants also names the directory's version (see live.directory)."""
+    from ecabinet.live import directory
+
+    return {"version": directory.version_of(meeting.id)}
 
 
 def live_detail(meeting, user):

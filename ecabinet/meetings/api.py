@@ -29,6 +29,16 @@ bp = Blueprint("meetings_api", __name__, url_prefix="/api/v1")
 DETAIL_SECTIONS = []
 
 
+# ... and of GET /meetings/<id>/participants (the live domain adds the directory's `version`).
+PARTICIPANTS_SECTIONS = []
+
+
+def participants_section(function):
+    if function not in PARTICIPANTS_SECTIONS:
+        PARTICIPANTS_SECTIONS.append(function)
+    return function
+
+
 def detail_section(function):
     """Register once: create_app may run many times in one process (tests)."""
     if function not in DETAIL_SECTIONS:
@@ -75,6 +85,11 @@ def participant_json(participant):
         "can_vote": participant.can_vote,
         "delegate_for_id": participant.delegate_for_id,
         "attendance": participant.attendance.value,
+        "attendance_note": participant.attendance_note,
+        # The user's name, title and unit at the top level as well, for the live pages' directory.
+        "full_name": participant.user.full_name,
+        "title": participant.user.title,
+        "unit": participant.user.unit_name,
     }
 
 
@@ -222,7 +237,20 @@ def reorder_agenda(meeting_id):
 @login_required
 def list_participants(meeting_id):
     meeting = load_meeting(meeting_id)
-    return jsonify({"participants": [participant_json(p) for p in meeting.participants]})
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from ecabinet.meetings.models import Participant
+
+    # One query per table, not one per participant (a session can hold hundreds).
+    participants = db.session.execute(
+        select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        .options(selectinload(Participant.user).selectinload(User.unit))
+    ).scalars().all()
+    data = {"participants": [participant_json(p) for p in participants]}
+    for section in PARTICIPANTS_SECTIONS:
+        data.update(section(meeting, current_user))
+    return jsonify(data)
 
 
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["POST"])

@@ -1,5 +1,4 @@
 """Fixtures of the live-session tests: a seeded live session on a real server, socket clients."""
-import os
 import threading
 import time
 import uuid

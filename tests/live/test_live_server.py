@@ -170,8 +170,12 @@ def test_presence_quorum_and_connection_lost(live_server, room, tablets):
                                               "attendance": "substituted", "stand_in_user_id": room.stranger.id})
     assert ack["ok"], ack
     assert ack["presence"]["attendance"][str(room.stranger.id)] == "present"
-    assert members[0].wait_event("participants", lambda p: any(x["user_id"] == room.stranger.id
-                                                             and x["role"] == "delegate" for x in p["participants"]))
+    # The stand-in is a new participant: the room hears the directory's new version and fetches it.
+    bumped = members[0].wait_event("participants", lambda p: p["version"] > 0)
+    assert bumped and set(bumped) == {"meeting_id", "version"}
+    directory = members[0].call("participants", {"meeting_id": room.meeting_id})
+    assert directory["ok"] and directory["version"] == bumped["version"]
+    assert any(x["user_id"] == room.stranger.id and x["role"] == "delegate" for x in directory["participants"])
     assert members[0].call("set_attendance", {"meeting_id": room.meeting_id, "user_id": room.members[1].id,
                                               "attendance": "absent"})["error"]["code"] == "forbidden"
     # A tablet that drops is shown as connection-lost after the grace period, still present.
@@ -236,7 +240,7 @@ def test_restart_mid_session_gives_back_the_same_state(live_server, room, tablet
     assert wait_for(lambda: not member.client.connected, timeout=10)
     member2 = tablets(live_server.url, room.members[0].username)
     after = member2.join(room.meeting_id)["state"]
-    for key in ("meeting", "agenda", "presentation", "seq", "floor", "participants"):
+    for key in ("meeting", "agenda", "presentation", "seq", "floor", "participants_version"):
         assert after[key] == before[key], key
     for key in ("present", "present_voting", "total_voting", "quorum_met", "attendance"):
         assert after["presence"][key] == before["presence"][key], key
@@ -278,7 +282,6 @@ def test_logout_and_deactivation_disconnect_open_sockets(live_server, room, tabl
 
     victim = tablets(live_server.url, room.members[2].username)
     with live_server.app.app_context():
-        from ecabinet.accounts.models import User
 
         admin = accounts.create_user("admin-live", "Quản Trị", "correct-horse-1", is_admin=True)
         db.session.commit()
@@ -314,3 +317,58 @@ def test_room_display_follows_with_its_own_token(live_server, room, tablets):
         assert display.wait_event("page", lambda p: p["page"] == 5)
     finally:
         display.close()
+
+
+# -- the participant directory, out of the join snapshot ------------------------------------------
+
+
+def test_snapshot_names_the_directory_version_and_the_directory_is_fetched_apart(live_server, room, tablets):
+    member = tablets(live_server.url, room.members[0].username)
+    state = member.join(room.meeting_id)["state"]
+    assert "participants" not in state and isinstance(state["participants_version"], int)
+    # The snapshot keeps what the protocol requires of presence.
+    assert {"present", "present_voting", "total_voting", "quorum_met"} <= set(state["presence"])
+    member.call("check_in", {"meeting_id": room.meeting_id})
+    ack = member.call("participants", {"meeting_id": room.meeting_id})
+    assert ack["ok"] and ack["meeting_id"] == room.meeting_id and ack["version"] == state["participants_version"]
+    people = {p["user_id"]: p for p in ack["participants"]}
+    assert set(people) == {room.chair.id, room.director.id, *(m.id for m in room.members)}
+    assert people[room.chair.id] | {"attendance": None} == {
+        "user_id": room.chair.id, "full_name": "Nguyễn Văn Chủ Tịch", "title": "Chủ tịch UBND",
+        "unit": people[room.chair.id]["unit"], "role": "chair", "can_vote": True, "delegate_for_id": None,
+        "attendance": None, "attendance_note": None}
+    assert people[room.members[0].id]["attendance"] == "present"
+    # Over HTTP too, with the same version; refused (404) to someone outside the session.
+    token = api_token(live_server.url, room.members[1].username)
+    response = requests.get(f"{live_server.url}/api/v1/meetings/{room.meeting_id}/participants",
+                            headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["version"] == state["participants_version"]
+    by_id = {p["user_id"]: p for p in body["participants"]}
+    assert by_id[room.members[0].id]["attendance"] == "present"
+    assert by_id[room.chair.id]["full_name"] == "Nguyễn Văn Chủ Tịch" and by_id[room.chair.id]["user"]["id"]
+    stranger = api_token(live_server.url, room.stranger.username)
+    refused = requests.get(f"{live_server.url}/api/v1/meetings/{room.meeting_id}/participants",
+                           headers={"Authorization": f"Bearer {stranger}"}, timeout=10)
+    assert refused.status_code == 404
+    outsider = tablets(live_server.url, room.stranger.username)
+    assert outsider.call("participants", {"meeting_id": room.meeting_id})["error"]["code"] == "meeting_not_found"
+
+
+def test_a_tablet_with_a_stale_directory_version_refetches_after_reconnecting(live_server, room, tablets):
+    member = tablets(live_server.url, room.members[0].username)
+    cached = member.join(room.meeting_id)["state"]["participants_version"]
+    member.close()
+    # While the tablet is away, a stand-in joins the session (a change of the directory).
+    secretariat = tablets(live_server.url, room.secretariat.username)
+    secretariat.join(room.meeting_id)
+    assert secretariat.call("set_attendance", {"meeting_id": room.meeting_id, "user_id": room.members[2].id,
+                                               "attendance": "substituted",
+                                               "stand_in_user_id": room.stranger.id})["ok"]
+    back = tablets(live_server.url, room.members[0].username)
+    state = back.join(room.meeting_id)["state"]
+    assert state["participants_version"] != cached  # the client's rule: refetch
+    directory = back.call("participants", {"meeting_id": room.meeting_id})
+    assert directory["version"] == state["participants_version"]
+    assert room.stranger.id in {p["user_id"] for p in directory["participants"]}

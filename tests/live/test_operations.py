@@ -156,3 +156,42 @@ def test_presence_broadcasts_are_coalesced_and_end_on_the_latest_state(app, monk
     while time.monotonic() < deadline and sent[-1] != (7, 21):
         time.sleep(0.02)
     assert sent[-1] == (7, 21)
+
+
+def test_directory_version_follows_changes_of_who_takes_part(session_live):
+    """participants_version moves with the directory (who, names, roles, voting rights), in the same
+    flush as the change; attendance reaches tablets through presence and leaves it alone."""
+    from ecabinet.live import directory
+    from ecabinet.meetings import operations as meetings
+    from ecabinet.meetings.models import Role
+
+    meeting, secretariat, chair, members = session_live
+    operations.get_state(meeting)
+    db.session.flush()
+
+    def version():
+        return directory.version_of(meeting.id)
+
+    start = version()
+    operations.check_in(meeting.participant_for(members[0]), actor=members[0])
+    operations.set_attendance(meeting.participant_for(members[1]), "absent_excused", note="Ốm", actor=secretariat)
+    assert version() == start
+    guest = create_user(full_name="Khách Mời Mới")
+    participant = meetings.invite_participant(meeting, guest, Role.GUEST, actor=secretariat)
+    db.session.flush()
+    assert version() == start + 1
+    assert "Khách Mời Mới" in {p["full_name"] for p in directory.directory_json(meeting.id)["participants"]}
+    meetings.update_participant(participant, actor=secretariat, role=Role.MEMBER.value, can_vote=True)
+    db.session.flush()
+    assert version() == start + 2
+    guest.full_name = "Khách Mời Đổi Tên"
+    db.session.flush()
+    assert version() == start + 3
+    stand_in = create_user()
+    operations.set_attendance(meeting.participant_for(members[2]), "substituted", stand_in=stand_in,
+                              actor=secretariat)
+    assert version() == start + 4
+    entry = next(p for p in directory.directory_json(meeting.id)["participants"] if p["user_id"] == members[1].id)
+    assert (entry["attendance"], entry["attendance_note"]) == ("absent_excused", "Ốm")
+    snapshot = state.snapshot(meeting, members[0])
+    assert snapshot["participants_version"] == start + 4 and "participants" not in snapshot

@@ -40,6 +40,9 @@ function setText(name, text) { $all(name).forEach((node) => { node.textContent =
 const live = {
   snap: null,
   people: new Map(),
+  // The participant directory (names, titles, units, roles), cached by its version: the join
+  // snapshot names the version only, and the directory is fetched when ours differs.
+  dir: { version: null, participants: [] },
   lastPageSeq: -1,
   lastAgendaSeq: -1,
   presenter: { document_id: null, page: 1, presenter_id: null },
@@ -106,11 +109,10 @@ socket.on("agenda", (payload) => applyAgenda(payload));
 socket.on("presence", (payload) => { if (live.snap) { live.snap.presence = payload; renderPresence(); renderMe(); } });
 socket.on("floor", (payload) => { if (live.snap) { live.snap.floor = payload; renderFloor(); renderMe(); } });
 socket.on("participants", (payload) => {
-  if (!live.snap) return;
-  live.snap.participants = payload.participants;
-  indexPeople();
-  renderPresence();
-  renderPresenterControls();
+  if (!live.snap || payload.meeting_id !== MID) return;
+  if (Array.isArray(payload.participants)) { setDirectory(payload.version ?? null, payload.participants); return; }
+  // Every tablet hears this at once: spread the refetches over a moment.
+  loadDirectory(payload.version, Math.random() * 1500);
 });
 socket.on("meeting", (payload) => {
   if (live.snap && payload.status !== live.snap.meeting.status) socket.emit("join", { meeting_id: MID }, (ack) => ack && ack.ok && applySnapshot(ack.state));
@@ -119,8 +121,54 @@ socket.on("meeting", (payload) => {
 // ---- state ----------------------------------------------------------------------
 
 function indexPeople() {
-  live.people = new Map(live.snap.participants.map((p) => [p.user_id, p]));
+  live.people = new Map(live.dir.participants.map((p) => [p.user_id, p]));
 }
+
+// ---- participant directory, cached by version (memory + sessionStorage) ------------
+
+const DIR_KEY = `ecabinet.live.participants.${MID}`;
+let dirWanted = null, dirLoading = false;
+
+function setDirectory(version, participants) {
+  live.dir = { version, participants: participants || [] };
+  if (version !== null && version !== undefined) {
+    try { sessionStorage.setItem(DIR_KEY, JSON.stringify(live.dir)); } catch (_e) { /* private mode, full */ }
+  }
+  indexPeople();
+  if (live.snap) { renderPresence(); renderFloor(); renderMe(); renderPresenterControls(); }
+}
+
+function cachedDirectory(version) {
+  if (live.dir.version === version) return live.dir;
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(DIR_KEY) || "null");
+    if (stored && stored.version === version && Array.isArray(stored.participants)) return stored;
+  } catch (_e) { /* unreadable: fetch */ }
+  return null;
+}
+
+// Make the directory match `version`: from the cache, else one `participants` request at a time.
+async function loadDirectory(version, delay) {
+  if (version === null || version === undefined) return;
+  const cached = cachedDirectory(version);
+  if (cached) { if (cached !== live.dir) setDirectory(cached.version, cached.participants); return; }
+  dirWanted = version;
+  if (dirLoading) return;
+  dirLoading = true;
+  try {
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    for (let attempt = 0; attempt < 5 && dirWanted !== null && live.dir.version !== dirWanted; attempt += 1) {
+      const ack = await call("participants");
+      if (!ack || !ack.ok) { await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1))); continue; }
+      setDirectory(ack.version, ack.participants);
+      // A newer change while we fetched: the loop fetches again; an older one is already covered.
+      if (typeof dirWanted === "number" && ack.version >= dirWanted) dirWanted = null;
+    }
+  } finally {
+    dirLoading = false;
+  }
+}
+
 function nameOf(userId) {
   const person = live.people.get(userId);
   return person ? person.full_name : "#" + userId;
@@ -132,7 +180,8 @@ function amPresenter() {
 function applySnapshot(state) {
   live.snap = state;
   live.clockOffset = Date.parse(state.server_time) - Date.now();
-  indexPeople();
+  if (Array.isArray(state.participants)) setDirectory(state.participants_version ?? null, state.participants);
+  else loadDirectory(state.participants_version, 0);
   live.lastPageSeq = state.seq;
   live.lastAgendaSeq = state.seq;
   live.presenter = {
@@ -428,7 +477,7 @@ function renderPresence() {
   if (list) {
     const lost = new Set(p.connection_lost || []);
     const order = { chair: 0, member: 1, delegate: 2, secretary: 3, guest: 4 };
-    const people = [...live.snap.participants].sort((a, b) => (order[a.role] - order[b.role]) || a.full_name.localeCompare(b.full_name, "vi"));
+    const people = [...live.dir.participants].sort((a, b) => (order[a.role] - order[b.role]) || a.full_name.localeCompare(b.full_name, "vi"));
     list.replaceChildren(...people.map((person) => {
       const state = p.attendance[String(person.user_id)] || person.attendance;
       const note = (p.notes || {})[String(person.user_id)];
@@ -482,7 +531,7 @@ function renderMe() {
   if (!live.snap || cfg.mode === "display") return;
   const state = live.snap.presence.attendance[String(ME)];
   const checkIn = $("check-in"), checked = $("checked-in");
-  const isMember = live.people.has(ME);
+  const isMember = live.people.has(ME) || Boolean(live.snap.me && live.snap.me.role);
   const present = state === "present" || state === "present_online";
   const open = ["published", "live"].includes(live.snap.meeting.status);
   if (checkIn) checkIn.hidden = !isMember || present || !open;
@@ -505,7 +554,7 @@ function renderPresenterControls() {
   const select = $("presenter-select");
   if (select) {
     const current = live.presenter.presenter_id;
-    select.replaceChildren(...live.snap.participants
+    select.replaceChildren(...live.dir.participants
       .filter((p) => p.role !== "secretary")
       .map((p) => el("option", { value: p.user_id, selected: p.user_id === current }, `${p.full_name} · ${T.roles[p.role]}`)));
     select.disabled = !live.snap.can_chair || live.snap.meeting.status !== "live";
