@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres system-deps translations vendor lint clean
+.PHONY: setup run test test-sqlite test-postgres lint system-deps translations vendor clean
 
 setup: $(VENV)/.installed static/vendor/.installed translations
 
@@ -38,7 +38,11 @@ run: setup
 system-deps:
 	./scripts/system-deps.sh
 
-test: setup system-deps test-sqlite test-postgres
+test: setup system-deps lint test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check ecabinet tests bench scripts wsgi.py
+	$(BIN)/python scripts/i18n.py check
 
 test-sqlite:
 	$(BIN)/pytest --db=sqlite $(PYTEST_ARGS)
