@@ -413,6 +413,7 @@ function renderViewer() {
 let pdfjs = null;
 const pdfCache = new Map();
 let renderToken = 0;
+let shownPage = "";  // document, page and size the canvas already shows
 async function renderPdf(docId, page) {
   const canvas = $("canvas"), placeholder = $("placeholder");
   const doc = docId !== null && docId !== undefined ? docById(docId) : null;
@@ -420,8 +421,13 @@ async function renderPdf(docId, page) {
   if (!doc || !doc.url || !canvas) {
     if (canvas) canvas.hidden = true;
     if (placeholder) placeholder.hidden = false;
+    shownPage = "";
     return;
   }
+  const stageNow = $("stage");
+  const wanted = `${doc.id}:${page}:${stageNow.clientWidth}x${stageNow.clientHeight}:${window.devicePixelRatio || 1}`;
+  // Presence, floor and agenda updates redraw the viewer too: leave an unchanged page alone.
+  if (wanted === shownPage && !canvas.hidden) return;
   try {
     if (!pdfjs) {
       pdfjs = await import(cfg.pdfjs);
@@ -436,12 +442,19 @@ async function renderPdf(docId, page) {
     const scale = Math.min((stage.clientWidth - 16) / base.width, (stage.clientHeight - 16) / base.height);
     const ratio = window.devicePixelRatio || 1;
     const viewport = pdfPage.getViewport({ scale: scale * ratio });
+    // Draw off screen, then swap in one step: resizing the visible canvas would blank it
+    // while the next page renders (a flicker on every page turn).
+    const offscreen = document.createElement("canvas");
+    offscreen.width = viewport.width;
+    offscreen.height = viewport.height;
+    await pdfPage.render({ canvasContext: offscreen.getContext("2d"), viewport }).promise;
+    if (token !== renderToken) return;
     canvas.width = viewport.width;
     canvas.height = viewport.height;
     canvas.style.width = `${viewport.width / ratio}px`;
     canvas.style.height = `${viewport.height / ratio}px`;
-    await pdfPage.render({ canvasContext: canvas.getContext("2d"), viewport }).promise;
-    if (token !== renderToken) return;
+    canvas.getContext("2d").drawImage(offscreen, 0, 0);
+    shownPage = wanted;
     // What the canvas shows, for the page's own checks and diagnostics.
     canvas.dataset.documentId = String(doc.id);
     canvas.dataset.page = String(pdfPage.pageNumber);
@@ -449,6 +462,7 @@ async function renderPdf(docId, page) {
     if (placeholder) placeholder.hidden = true;
   } catch (error) {
     pdfCache.delete(doc.id);
+    shownPage = "";
     canvas.hidden = true;
     if (placeholder) placeholder.hidden = false;
   }
