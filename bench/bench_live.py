@@ -16,6 +16,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -190,11 +191,22 @@ async def run_server(kind, n, args, workdir):
             procs.append(proc)
         loop = asyncio.get_running_loop()
         await asyncio.sleep(1.0)  # let the client processes start
+        profiler = None
+        if kind == "ecabinet" and args.profile_join:
+            # py-spy on the server during the join phase only (it samples from outside the process).
+            py_spy = Path(sys.executable).with_name("py-spy")
+            profiler = subprocess.Popen([str(py_spy), "record", "--pid", str(process.pid), "--rate", "250",
+                                         "--format", args.profile_format, "-o", f"{args.profile_join}-{n}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            await asyncio.sleep(1.0)
         join_cpu_before = cpu_seconds(process.pid)
         for pipe in pipes:
             pipe.send("go")
         reports = [await loop.run_in_executor(None, pipe.recv) for pipe in pipes]
         result["join_server_cpu_s"] = cpu_seconds(process.pid) - join_cpu_before
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(60)
         result["join_client_cpu_s"] = sum(r["cpu"] for r in reports)
         result["connect_join_s"] = max(r["connected_at"] for r in reports) - min(r["started"] for r in reports)
         all_times = [t for r in reports for t in r["connect_times"]]
@@ -310,13 +322,17 @@ def main():
     parser.add_argument("--settle", type=float, default=2.0, help="seconds to wait after the last turn")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--servers", default="ecabinet,baseline", help="which servers to run, comma separated")
+    parser.add_argument("--profile-join", metavar="PATH",
+                        help="record the E-Cabinet server with py-spy during the join phase to PATH-<N>")
+    parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "speedscope", "raw"])
     args = parser.parse_args()
     args.rates = [float(r) if "." in r else int(r) for r in args.rates.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
         for n in sizes:
-            for kind in ("ecabinet", "baseline"):
+            for kind in args.servers.split(","):
                 result = asyncio.run(run_server(kind, n, args, Path(tmp)))
                 results.append(result)
                 print(json.dumps(result), flush=True)

@@ -226,11 +226,17 @@ def find_token(raw):
     """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
     if not raw:
         return None
-    token = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _hash_token(raw))
-    ).scalar_one_or_none()
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+    # The token and its user in one query (every API request and socket connect runs this);
+    # token.user is then answered from the session's identity map.
+    row = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash_token(raw))
+    ).one_or_none()
+    if row is None:
         return None
-    if not token.user.active:
+    token, user = row
+    if token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    if not user.active:
         return None
     return token

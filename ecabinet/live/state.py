@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, case, func, inspect, select, type_coerce
 
 from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
@@ -118,10 +118,12 @@ def presence_json(meeting, rows=None):
 
 
 def floor_json(meeting):
+    # Columns, not ORM objects: this is part of every join.
     rows = db.session.execute(
-        select(FloorRequest).where(FloorRequest.meeting_id == meeting.id, FloorRequest.ended_at.is_(None))
+        select(FloorRequest.user_id, FloorRequest.granted_at, FloorRequest.requested_at)
+        .where(FloorRequest.meeting_id == meeting.id, FloorRequest.ended_at.is_(None))
         .order_by(FloorRequest.id)
-    ).scalars().all()
+    ).all()
     speaking = next((r for r in rows if r.granted_at is not None), None)
     return {
         "meeting_id": meeting.id,
@@ -130,6 +132,22 @@ def floor_json(meeting):
         "queue": [r.user_id for r in rows if r.granted_at is None],
         "requested_at": {str(r.user_id): _iso(r.requested_at) for r in rows if r.granted_at is None},
     }
+
+
+def agenda_items_json(meeting):
+    """The agenda's items in order, from one column query (no ORM objects: this is part of every join)."""
+    from ecabinet.meetings.models import AgendaItem
+
+    if "agenda_items" not in inspect(meeting).unloaded:
+        items = [(i.id, i.position, i.title, i.presenter, i.duration_minutes) for i in meeting.agenda_items]
+    else:
+        items = db.session.execute(
+            select(AgendaItem.id, AgendaItem.position, AgendaItem.title, AgendaItem.presenter,
+                   AgendaItem.duration_minutes)
+            .where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
+        ).all()
+    return [{"id": item_id, "number": position + 1, "title": title, "presenter": presenter,
+             "duration_minutes": duration} for item_id, position, title, presenter, duration in items]
 
 
 def snapshot(meeting, user, *, display=False, me=None):
@@ -149,8 +167,7 @@ def snapshot(meeting, user, *, display=False, me=None):
         "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status.value,
                     "location": meeting.location},
         "agenda": {
-            "items": [{"id": i.id, "number": i.number, "title": i.title, "presenter": i.presenter,
-                       "duration_minutes": i.duration_minutes} for i in meeting.agenda_items],
+            "items": agenda_items_json(meeting),
             "current_item_id": state.current_item_id,
             "item_started_at": _iso(state.item_started_at),
         },
