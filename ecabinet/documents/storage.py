@@ -5,6 +5,7 @@ never sees half a file) and shared by every version that has the same bytes.
 """
 import hashlib
 import os
+from abc import ABC, abstractmethod
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,25 +13,28 @@ from pathlib import Path
 CHUNK = 1024 * 1024
 
 
-class Storage:
-    """What the documents domain needs from a store of immutable blobs."""
+class Storage(ABC):
+    """What the documents domain needs from a store of immutable blobs (LocalStorage below)."""
 
+    @abstractmethod
     def put(self, source_path):
         """Store the file at source_path (moved or copied in); return its SHA-256."""
-        raise NotImplementedError
 
+    @abstractmethod
     def exists(self, sha256):
-        raise NotImplementedError
+        """Whether a blob with this SHA-256 is stored."""
 
+    @abstractmethod
     def open(self, sha256):
         """A binary file object for reading."""
-        raise NotImplementedError
 
+    @abstractmethod
     def size(self, sha256):
-        raise NotImplementedError
+        """The blob's size in bytes."""
 
+    @abstractmethod
     def delete(self, sha256):
-        raise NotImplementedError
+        """Remove the blob (callers first make sure nothing refers to it)."""
 
     def local_path(self, sha256):
         """A filesystem path for zero-copy delivery (sendfile, X-Accel-Redirect), or None."""
@@ -40,13 +44,13 @@ class Storage:
         """The path below the storage root, for X-Accel-Redirect; None when not applicable."""
         return None
 
-    # Derived, re-creatable files (watermarked copies, meeting books) live in a cache area.
+    @abstractmethod
     def cache_path(self, *parts):
-        raise NotImplementedError
+        """Where a derived, re-creatable file (watermarked copy, meeting book) is kept."""
 
+    @abstractmethod
     def scratch_dir(self):
         """A folder for temporary files on the same filesystem as the store (for atomic renames)."""
-        raise NotImplementedError
 
 
 def sha256_of(path):
