@@ -328,7 +328,7 @@ def on_leave(data):
     leave_room(meeting_room(meeting_id))
     if session.get("meeting_id") == meeting_id:
         session["meeting_id"] = None
-        operations.leave_connection(request.sid)
+        operations.close_connection(request.sid)
     return {}, []
 
 

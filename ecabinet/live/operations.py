@@ -334,15 +334,8 @@ def join_connection(sid, meeting, user, process_id, *, display=False):
     return not was_online
 
 
-def leave_connection(sid):
-    connection = db.session.get(LiveConnection, sid)
-    if connection is not None and connection.left_at is None:
-        connection.left_at = utcnow()
-        db.session.flush()
-    return connection
-
-
 def close_connection(sid):
+    """The socket left its room or disconnected: mark its connection row closed (once)."""
     connection = db.session.get(LiveConnection, sid)
     if connection is not None and connection.left_at is None:
         connection.left_at = utcnow()
