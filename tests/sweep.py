@@ -54,3 +54,24 @@ def blueprint_endpoints(app, *blueprints):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 found.add((rule.endpoint, method))
     return found
+
+
+def run_case(app, scene, route, role, expected, *, api, bearer=None):
+    """Call one route as one role from outside and check the outcome `expected` (the module's rules) predicts.
+
+    route: (endpoint, method, url, body, rule, success, changed); body may be a function of scene.ids,
+    changed a function of the scene telling whether the call changed anything.
+    """
+    _endpoint, method, url, body, rule, success, changed = route
+    payload = body(scene.ids) if callable(body) else body
+    user = scene.cast.user(role)
+    if api:
+        response = api_request(app, user, method, url.format(**scene.ids), payload, bearer)
+        outcome = expected(rule, role, success, api=True)
+        assert_api_outcome(response, outcome)
+    else:
+        response = page_request(app, user, method, url.format(**scene.ids), payload)
+        outcome = expected(rule, role, success, api=False)
+        assert_page_outcome(response, outcome)
+    if changed is not None:
+        assert changed(scene) == (outcome == success)

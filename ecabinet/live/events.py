@@ -394,8 +394,7 @@ def on_check_in(data):
     user = socket_user()
     meeting = _meeting_for(data, user, access.can_check_in)
     operations.check_in(access.participant_of(user, meeting), actor=user)
-    presence = state.presence_json(meeting)
-    return {"presence": presence}, [("presence", None, meeting.id, None)]
+    return _presence_reply(meeting)
 
 
 @live_event
@@ -413,10 +412,14 @@ def on_set_attendance(data):
         raise InvalidInput(_("The note must be text."), code="invalid_payload")
     operations.set_attendance(access.participant_of(member, meeting), data.get("attendance"), actor=user,
                               note=note, stand_in=stand_in)
-    presence = state.presence_json(meeting)
     # A stand-in is a new participant: the flush bumped the directory's version, and the room gets
     # `participants` {meeting_id, version} after the commit (live.directory).
-    return {"presence": presence}, [("presence", None, meeting.id, None)]
+    return _presence_reply(meeting)
+
+
+def _presence_reply(meeting):
+    """The caller gets presence at once; the room's `presence` goes out coalesced (None: read it then)."""
+    return {"presence": state.presence_json(meeting)}, [("presence", None, meeting.id, None)]
 
 
 # -- floor ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from ecabinet.accounts.models import ApiToken, Unit, User
 from ecabinet.extensions import db
 from tests.factories import PASSWORD, Cast
 from tests.sweep import (
-    ROLES, api_request, assert_api_outcome, assert_page_outcome, blueprint_endpoints, client_for, page_request,
+    ROLES, assert_page_outcome, blueprint_endpoints, client_for, page_request,
+    run_case,
 )
 
 ALLOWED = {
@@ -95,25 +96,13 @@ def _case_id(route):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", PAGES, ids=_case_id)
 def test_pages(app, route, role):
-    endpoint, method, url, body, rule, success, changed = route
-    scene = Scene()
-    response = page_request(app, scene.cast.user(role), method, url.format(**scene.ids), body)
-    outcome = expected(rule, role, success, api=False)
-    assert_page_outcome(response, outcome)
-    if changed is not None:
-        assert changed(scene) == (outcome == success)
+    run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", API, ids=_case_id)
 def test_api(app, bearer, route, role):
-    endpoint, method, url, body, rule, success, changed = route
-    scene = Scene()
-    response = api_request(app, scene.cast.user(role), method, url.format(**scene.ids), body, bearer)
-    outcome = expected(rule, role, success, api=True)
-    assert_api_outcome(response, outcome)
-    if changed is not None:
-        assert changed(scene) == (outcome == success)
+    run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -15,7 +15,7 @@ from ecabinet.meetings import operations
 from ecabinet.meetings.models import AgendaItem, Meeting, MeetingStatus, Participant, Role
 from tests.factories import Cast
 from tests.sweep import (
-    ROLES, api_request, assert_api_outcome, assert_page_outcome, blueprint_endpoints, page_request,
+    ROLES, api_request, assert_api_outcome, assert_page_outcome, blueprint_endpoints, page_request, run_case,
 )
 
 VISIBLE = {"member", "guest", "chair", "secretariat"}
@@ -146,27 +146,13 @@ def _case_id(route):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", PAGES, ids=_case_id)
 def test_pages(app, route, role):
-    endpoint, method, url, body, rule, success, changed = route
-    scene = Scene()
-    response = page_request(app, scene.cast.user(role), method, url.format(**scene.ids),
-                            body(scene.ids) if body else None)
-    outcome = expected(rule, role, success, api=False)
-    assert_page_outcome(response, outcome)
-    if changed is not None:
-        assert changed(scene) == (outcome == success)
+    run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", API, ids=_case_id)
 def test_api(app, bearer, route, role):
-    endpoint, method, url, body, rule, success, changed = route
-    scene = Scene()
-    response = api_request(app, scene.cast.user(role), method, url.format(**scene.ids),
-                           body(scene.ids) if body else None, bearer)
-    outcome = expected(rule, role, success, api=True)
-    assert_api_outcome(response, outcome)
-    if changed is not None:
-        assert changed(scene) == (outcome == success)
+    run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 
 
 # A draft is seen only by the secretariat and the session's organisers (chair, secretary).
