@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_session_nonce
@@ -222,16 +222,18 @@ def issue_token(user, user_agent=None):
     return token, raw
 
 
+# Built once: composing the statement cost as much as running it.
+_TOKEN_AND_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                   .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def find_token(raw):
     """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
     if not raw:
         return None
     # The token and its user in one query (every API request and socket connect runs this);
     # token.user is then answered from the session's identity map.
-    row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _hash_token(raw))
-    ).one_or_none()
+    row = db.session.execute(_TOKEN_AND_USER, {"token_hash": _hash_token(raw)}).one_or_none()
     if row is None:
         return None
     token, user = row

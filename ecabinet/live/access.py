@@ -59,24 +59,37 @@ def seen_by(user, meeting):
     return _seen(user, meeting)
 
 
-def load_for_join(meeting_id, user):
-    """(meeting, its live state or None, the user's participation or None) in one query: the join
-    is the most frequent request when a room fills, and on PostgreSQL every query is a round trip."""
-    from sqlalchemy import and_
+def _join_query(with_participant):
+    from sqlalchemy import and_, bindparam
 
     from ecabinet.live.models import LiveState
     from ecabinet.meetings.models import Meeting
 
+    query = (select(Meeting, LiveState, Participant) if with_participant else select(Meeting, LiveState))
+    query = query.outerjoin(LiveState, LiveState.meeting_id == Meeting.id)
+    if with_participant:
+        query = query.outerjoin(Participant, and_(Participant.meeting_id == Meeting.id,
+                                                  Participant.user_id == bindparam("user_id")))
+    return query.where(Meeting.id == bindparam("meeting_id"))
+
+
+# Built once: the join runs for every tablet when a room fills, and composing the statement cost
+# as much as running it (SQLAlchemy caches the compiled SQL, not the Python expression).
+_JOIN_QUERIES = {}
+
+
+def load_for_join(meeting_id, user):
+    """(meeting, its live state or None, the user's participation or None) in one query: the join
+    is the most frequent request when a room fills, and on PostgreSQL every query is a round trip."""
     user_id = getattr(user, "id", None)
-    query = select(Meeting, LiveState).outerjoin(LiveState, LiveState.meeting_id == Meeting.id)
-    if user_id is not None:
-        query = select(Meeting, LiveState, Participant).outerjoin(
-            LiveState, LiveState.meeting_id == Meeting.id).outerjoin(
-            Participant, and_(Participant.meeting_id == Meeting.id, Participant.user_id == user_id))
-    row = db.session.execute(query.where(Meeting.id == meeting_id)).first()
+    with_participant = user_id is not None
+    if with_participant not in _JOIN_QUERIES:
+        _JOIN_QUERIES[with_participant] = _join_query(with_participant)
+    row = db.session.execute(_JOIN_QUERIES[with_participant],
+                             {"meeting_id": meeting_id, "user_id": user_id}).first()
     if row is None:
         return None, None, None
-    return row[0], row[1], (row[2] if user_id is not None else None)
+    return row[0], row[1], (row[2] if with_participant else None)
 
 
 def can_join(user, meeting):

@@ -1,101 +1,88 @@
-"""What the live session needs from the documents domain, tolerant of its absence.
-
-The documents domain (issue 3) is built in parallel; until its tables exist, presenting
-takes a document id as given and the tablets show page numbers without the file.
-"""
-import importlib
-import importlib.util
-
+"""What the live session needs from the documents domain: the room's document list and page counts."""
 from flask import url_for
-from sqlalchemy import inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
+from ecabinet.documents.access import can_view_document
+from ecabinet.documents.models import Classification, Document, DocumentVersion
 from ecabinet.extensions import db
 
-_tables_present = {}
 
-
-def _models():
-    if importlib.util.find_spec("ecabinet.documents") is None:
-        return None
-    if importlib.util.find_spec("ecabinet.documents.models") is None:
-        return None
-    models = importlib.import_module("ecabinet.documents.models")
-    if not hasattr(models, "Document"):
-        return None
-    key = str(db.engine.url)
-    if key not in _tables_present:  # a schema fact, checked once per database
-        _tables_present[key] = inspect(db.engine).has_table(models.Document.__tablename__)
-    return models if _tables_present[key] else None
-
-
-def _reader_check():
-    if importlib.util.find_spec("ecabinet.documents.access") is None:
-        return None
-    access = importlib.import_module("ecabinet.documents.access")
-    for name in ("can_read_document", "can_view_document", "can_open_document"):
-        if hasattr(access, name):
-            return getattr(access, name)
-    return None
-
-
-def _file_url(document_id):
-    try:
-        return url_for("documents_api.document_file", document_id=document_id)
-    except Exception:  # the route is not there (yet): the page shows numbers only
-        return None
-
-
-def _page_count(document):
-    current = getattr(document, "current", None)
-    return getattr(current, "page_count", None)
+def _current_pages():
+    """SQL: the page count of a document's current (newest) version."""
+    return (select(DocumentVersion.page_count).where(DocumentVersion.document_id == Document.id)
+            .order_by(DocumentVersion.number.desc()).limit(1).scalar_subquery())
 
 
 def document_info(meeting, document_id):
-    """dict for a document of the session (a Meeting or its id), False when it is not one, None when
-    documents are unavailable."""
-    models = _models()
-    if models is None:
-        return None
+    """{id, title, page_count} of a document of the session (a Meeting or its id); False when it is not one."""
     meeting_id = getattr(meeting, "id", meeting)
-    document = db.session.get(models.Document, document_id)
-    if document is None or document.meeting_id != meeting_id:
+    row = db.session.execute(
+        select(Document.id, Document.title, _current_pages()).where(Document.id == document_id,
+                                                                    Document.meeting_id == meeting_id)
+    ).first()
+    if row is None:
         return False
-    return {"id": document.id, "title": document.title, "page_count": _page_count(document)}
+    return {"id": row[0], "title": row[1], "page_count": row[2]}
 
 
-def documents_for(meeting, user):
-    """The session's documents the user may read, in agenda order, for the tablets' document list."""
-    models = _models()
-    if models is None:
-        return []
-    check = _reader_check()
+class DocumentFacts:
+    """What the tablets' document list shows of a document, and what the documents domain's reading
+    rule asks of it (its session, classification, guest permission), without an ORM object: the
+    list is built once per room version (live.room) and checked per caller."""
+
+    __slots__ = ("id", "title", "agenda_item_id", "page_count", "classification", "guests_allowed", "meeting")
+
+    def __init__(self, meeting, row):
+        (self.id, self.title, self.agenda_item_id, self.page_count, self.classification,
+         self.guests_allowed) = row
+        self.meeting = meeting
+
+    @property
+    def is_confidential(self):
+        return self.classification != Classification.NORMAL
+
+    def seen_through(self, meeting):
+        """The same facts, with the session as the caller sees it (their participation looked up)."""
+        copy = object.__new__(DocumentFacts)
+        for name in self.__slots__:
+            setattr(copy, name, getattr(self, name))
+        copy.meeting = meeting
+        return copy
+
+    def as_json(self):
+        return {"id": self.id, "title": self.title, "agenda_item_id": self.agenda_item_id,
+                "page_count": self.page_count,
+                # Built per answer, in its request (the application may be mounted under a prefix).
+                "url": url_for("documents_api.document_file", document_id=self.id)}
+
+
+def document_facts(meeting):
+    """The session's documents in agenda order, with their current version's page count (one query)."""
     rows = db.session.execute(
-        select(models.Document).where(models.Document.meeting_id == meeting.id)
-        .order_by(models.Document.position, models.Document.id)
-    ).scalars().all()
-    if not rows:
-        return []
-    # The documents domain's rule asks meeting.participant_for(user), which would load every
-    # participant of a room of thousands on each join. For these checks only, the collection
-    # holds the caller's own row (one indexed query); it is expired afterwards so that anything
-    # later in the session loads the real list.
-    narrowed = user is not None and check is not None and "participants" in inspect(meeting).unloaded
-    if narrowed:
-        from ecabinet.live.access import participant_of
+        select(Document.id, Document.title, Document.agenda_item_id, _current_pages(), Document.classification,
+               Document.guests_allowed)
+        .where(Document.meeting_id == meeting.id).order_by(Document.position, Document.id)
+    ).all()
+    return [DocumentFacts(meeting, row) for row in rows]
 
-        mine = participant_of(user, meeting)
-        set_committed_value(meeting, "participants", [mine] if mine is not None else [])
-    try:
-        result = []
-        for document in rows:
-            if user is not None and check is not None and not check(user, document):
-                continue
-            result.append({
-                "id": document.id, "title": document.title, "agenda_item_id": document.agenda_item_id,
-                "page_count": _page_count(document), "url": _file_url(document.id),
-            })
-    finally:
-        if narrowed:
-            db.session.expire(meeting, ["participants"])
-    return result
+
+def visible_documents(facts, meeting, user):
+    """The documents of the list the user may read, by the documents domain's rule (`meeting` as the
+    caller sees it: live.access.AsSeenBy). For the room display (user None) the whole list: the
+    display's file route serves only the document on screen."""
+    if user is None:
+        return [fact.as_json() for fact in facts]
+    return [fact.as_json() for fact in facts if can_view_document(user, fact.seen_through(meeting))]
+
+
+def _meeting_of_version(version):
+    document = db.session.get(Document, version.document_id)  # the identity map has it, as a rule
+    return document.meeting_id if document is not None else None
+
+
+def watch_documents():
+    """Documents and their versions are part of the room's shared state (live.versions)."""
+    from ecabinet.live.versions import watch
+
+    watch(Document)
+    watch(DocumentVersion, _meeting_of_version)

@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,13 @@ def _socket_session():
     return request.environ.setdefault("ecabinet.live.socket", {})
 
 
+# One indexed query for the user and the token's validity; it runs on every event, so the statement
+# is built once (composing it cost as much as running it).
+_USER_AND_TOKEN = (select(User, ApiToken.revoked_at, ApiToken.expires_at)
+                   .join(ApiToken, and_(ApiToken.id == bindparam("token_id"), ApiToken.user_id == User.id))
+                   .where(User.id == bindparam("user_id")))
+
+
 def socket_user():
     """The user of the current socket (None for a room display), re-checked on every event:
     a deactivated user, a revoked token or a changed login nonce ends its rights at once."""
@@ -52,12 +59,7 @@ def socket_user():
         if user is None or not user.active or session.get("nonce") != user.session_nonce:
             raise NotAuthenticated()
         return user
-    # One indexed query for the user and the token's validity (this runs on every event).
-    row = db.session.execute(
-        select(User, ApiToken.revoked_at, ApiToken.expires_at)
-        .join(ApiToken, and_(ApiToken.id == token_id, ApiToken.user_id == User.id))
-        .where(User.id == user_id)
-    ).first()
+    row = db.session.execute(_USER_AND_TOKEN, {"user_id": user_id, "token_id": token_id}).first()
     if row is None:
         raise NotAuthenticated()
     user, revoked_at, expires_at = row
@@ -314,11 +316,12 @@ def on_participants(data):
     meeting_id = _int(data, "meeting_id")
     display_meeting_id = session.get("display_meeting_id")
     if display_meeting_id is not None:
-        if meeting_id != display_meeting_id or db.session.get(Meeting, meeting_id) is None:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting_id != display_meeting_id or meeting is None:
             raise NotAllowed(_("This display belongs to another session."))
     else:
-        _meeting_for(data, socket_user())
-    return directory.directory_json(meeting_id), []
+        meeting = _meeting_for(data, socket_user())
+    return directory.directory_json(meeting), []
 
 
 @live_event
@@ -413,7 +416,7 @@ def on_set_attendance(data):
     operations.set_attendance(access.participant_of(member, meeting), data.get("attendance"), actor=user,
                               note=note, stand_in=stand_in)
     # A stand-in is a new participant: the flush bumped the directory's version, and the room gets
-    # `participants` {meeting_id, version} after the commit (live.directory).
+    # `participants` {meeting_id, version} after the commit (live.versions).
     return _presence_reply(meeting)
 
 

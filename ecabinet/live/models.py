@@ -23,6 +23,10 @@ class LiveState(db.Model):
     # voting rights, stand-ins). Bumped in the same transaction as any change of it (live.directory);
     # tablets fetch the directory only when the version they hold differs.
     participants_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Version of what every tablet's join snapshot shares (agenda, attendance, floor, documents),
+    # bumped with any change of those rows (live.versions); each process builds that part once
+    # per version (live.room).
+    room_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     presenter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # SHA-256 of the room display's token (projector / TV); reissuing replaces it.
     display_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

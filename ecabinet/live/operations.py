@@ -3,7 +3,7 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecabinet.audit.operations import record
@@ -307,30 +307,34 @@ def end_floor(meeting, *, actor, user=None):
 # -- connections ---------------------------------------------------------------
 
 
+# Built once (the join runs for every tablet when a room fills): this socket's row, if it has one
+# (a re-join), and the user's other open tablets in the session.
+_SOCKET_AND_OPEN_TABLETS = select(LiveConnection.sid).where(or_(
+    LiveConnection.sid == bindparam("sid"),
+    and_(LiveConnection.meeting_id == bindparam("meeting_id"), LiveConnection.user_id == bindparam("user_id"),
+         LiveConnection.left_at.is_(None)))).limit(50)
+_NEW_CONNECTION = LiveConnection.__table__.insert()
+
+
 def join_connection(sid, meeting, user, process_id, *, display=False):
     """Record the socket in the session (one row per socket, written at join: one small write per tablet).
 
-    Returns True when the user had no other open tablet in the session.
+    Returns True when the user had no other open tablet in the session. Core statements, not the
+    unit of work: this runs once per tablet and nothing else in the join needs the row as an object.
     """
     user_id = getattr(user, "id", None)
-    # One query answers both: does this socket have a row already (a re-join), and does the user
-    # have another open tablet in the session.
-    mine = LiveConnection.sid == sid
-    if user_id is not None:
-        mine = or_(mine, and_(LiveConnection.meeting_id == meeting.id, LiveConnection.user_id == user_id,
-                              LiveConnection.left_at.is_(None)))
-    sids = set(db.session.execute(select(LiveConnection.sid).where(mine).limit(50)).scalars())
+    sids = set(db.session.execute(_SOCKET_AND_OPEN_TABLETS,
+                                  {"sid": sid, "meeting_id": meeting.id, "user_id": user_id}).scalars())
     was_online = user_id is not None and bool(sids - {sid})
-    connection = db.session.get(LiveConnection, sid) if sid in sids else None
     now = utcnow()
-    if connection is None:
-        connection = LiveConnection(sid=sid, user_id=user_id, process_id=process_id, is_display=display,
-                                    connected_at=now)
-        db.session.add(connection)
-    connection.meeting_id = meeting.id
-    connection.joined_at = now
-    connection.left_at = None
-    db.session.flush()
+    if sid in sids:
+        db.session.execute(update(LiveConnection).where(LiveConnection.sid == sid)
+                           .values(meeting_id=meeting.id, joined_at=now, left_at=None)
+                           .execution_options(synchronize_session="fetch"))
+    else:
+        db.session.connection().execute(_NEW_CONNECTION, {
+            "sid": sid, "user_id": user_id, "process_id": process_id, "is_display": display,
+            "meeting_id": meeting.id, "connected_at": now, "joined_at": now, "left_at": None})
     return not was_online
 
 

@@ -4,7 +4,7 @@ import os
 
 def init_app(app):
     from ecabinet.extensions import socketio
-    from ecabinet.live import directory, events, views, wire
+    from ecabinet.live import documents, events, versions, views, wire
 
     app.config.setdefault("LIVE_GRACE_SECONDS", float(os.environ.get("ECABINET_LIVE_GRACE_SECONDS", 15)))
     # At most one `presence` broadcast per session per this many seconds per process (see events).
@@ -12,7 +12,8 @@ def init_app(app):
     wire.install(socketio.server)
     events.register_handlers()
     events.register_revocation()
-    directory.register()
+    versions.register()
+    documents.watch_documents()
     views.register_hooks()
     app.extensions.setdefault("ecabinet.on_serve", []).extend([close_stale_connections, freeze_startup_objects])
     return [views.bp]

@@ -84,10 +84,9 @@ def chair_id(rows):
     return next((row[0] for row in rows if row[1] == _CHAIR), None)
 
 
-def presence_json(meeting, rows=None):
-    """The `presence` payload, read from the rows now (pass `people(meeting)` to reuse a query)."""
+def presence_counts(meeting_id, rows):
+    """The `presence` payload from people() rows, without `connection_lost` (it depends on the time)."""
     config = current_app.config
-    rows = people(meeting) if rows is None else rows
     present_ids, attendance, notes = [], {}, {}
     total_voting = present_voting = 0
     for user_id, role, can_vote, state, note in rows:
@@ -105,7 +104,7 @@ def presence_json(meeting, rows=None):
     quorum = compute_quorum(present_voting, total_voting, config["QUORUM_NUMERATOR"],
                             config["QUORUM_DENOMINATOR"])
     return {
-        "meeting_id": meeting.id,
+        "meeting_id": meeting_id,
         "present": present_ids,
         "present_voting": quorum.present,
         "total_voting": quorum.total,
@@ -113,8 +112,16 @@ def presence_json(meeting, rows=None):
         "quorum_met": quorum.met,
         "attendance": attendance,
         "notes": notes,
-        "connection_lost": _connection_lost(meeting, present_ids),
     }
+
+
+def presence_json(meeting, room=None):
+    """The `presence` payload now: the room's shared part (live.room) and who lost their connection."""
+    if room is None:
+        from ecabinet.live.room import room_of
+
+        room = room_of(meeting, get_state(meeting))
+    return {**room.presence, "connection_lost": _connection_lost(meeting, room.presence["present"])}
 
 
 def floor_json(meeting):
@@ -153,33 +160,35 @@ def agenda_items_json(meeting):
 def snapshot(meeting, user, *, display=False, me=None):
     """The full state a (re)joining client needs: the protocol's `state`.
 
-    Built from one column query over the participants (people) and a few one-row reads; `me` is
-    the caller's Participant when the caller already looked it up (None: looked up here).
+    The room's shared part comes from live.room (built once per room version); per join it reads
+    the live state row, who lost their connection, and decides the caller's own rights and
+    documents. `me` is the caller's Participant when the caller already looked it up.
     """
-    rows = people(meeting)
+    from ecabinet.live.room import room_of
+
     state = get_state(meeting)
+    room = room_of(meeting, state)
     if not display and me is None:
         me = access.participant_of(user, meeting)
     # The caller's rules are decided on its own row (looked up once), not on every participant.
     seen = meeting if display else access.AsSeenBy(meeting, user, me)
-    presenter = state.presenter_id or chair_id(rows)
+    presenter = state.presenter_id or room.chair_id
     data = {
-        "meeting": {"id": meeting.id, "title": meeting.title, "status": meeting.status.value,
-                    "location": meeting.location},
+        "meeting": room.meeting,
         "agenda": {
-            "items": agenda_items_json(meeting),
+            "items": room.agenda_items,
             "current_item_id": state.current_item_id,
             "item_started_at": _iso(state.item_started_at),
         },
         "presentation": {"document_id": state.document_id, "page": state.page, "seq": state.seq,
                          "presenter_id": presenter},
         "seq": state.seq,
-        "presence": presence_json(meeting, rows),
-        "floor": floor_json(meeting),
+        "presence": presence_json(meeting, room),
+        "floor": room.floor,
         # The participant directory is not in the snapshot (it made filling a room O(N²) bytes):
         # a client fetches it with the `participants` request when it holds another version.
         "participants_version": state.participants_version or 0,
-        "documents": documents.documents_for(meeting, None if display else user),
+        "documents": documents.visible_documents(room.document_facts, seen, None if display else user),
         "open_ballots": [],
         "server_time": utcnow().isoformat(),
         "me": {"user_id": getattr(user, "id", None), "role": me.role.value if me else None,

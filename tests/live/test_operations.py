@@ -180,7 +180,7 @@ def test_directory_version_follows_changes_of_who_takes_part(session_live):
     participant = meetings.invite_participant(meeting, guest, Role.GUEST, actor=secretariat)
     db.session.flush()
     assert version() == start + 1
-    assert "Khách Mời Mới" in {p["full_name"] for p in directory.directory_json(meeting.id)["participants"]}
+    assert "Khách Mời Mới" in {p["full_name"] for p in directory.directory_json(meeting)["participants"]}
     meetings.update_participant(participant, actor=secretariat, role=Role.MEMBER.value, can_vote=True)
     db.session.flush()
     assert version() == start + 2
@@ -191,7 +191,7 @@ def test_directory_version_follows_changes_of_who_takes_part(session_live):
     operations.set_attendance(meeting.participant_for(members[2]), "substituted", stand_in=stand_in,
                               actor=secretariat)
     assert version() == start + 4
-    entry = next(p for p in directory.directory_json(meeting.id)["participants"] if p["user_id"] == members[1].id)
+    entry = next(p for p in directory.directory_json(meeting)["participants"] if p["user_id"] == members[1].id)
     assert (entry["attendance"], entry["attendance_note"]) == ("absent_excused", "Ốm")
     snapshot = state.snapshot(meeting, members[0])
     assert snapshot["participants_version"] == start + 4 and "participants" not in snapshot
