@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from live_client import Tablet, worker  # noqa: E402
 
 PASSWORD = "bench-password-1"
+DOCUMENT_PAGES = 60
 
 
 def free_port():
@@ -72,12 +73,13 @@ def percentile(values, q):
 def seed(database_url, instance, n):
     """A live session with a chair and n members (one user per tablet); returns the meeting id."""
     os.environ["ECABINET_INSTANCE_DIR"] = str(instance)
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select
     from werkzeug.security import generate_password_hash
 
     from ecabinet import create_app
     from ecabinet.accounts.models import User
     from ecabinet.core.db import utcnow
+    from ecabinet.documents.models import Document, DocumentVersion
     from ecabinet.extensions import db
     from ecabinet.meetings import operations
     from ecabinet.meetings.models import MeetingStatus, Participant, Role
@@ -98,8 +100,16 @@ def seed(database_url, instance, n):
         users = db.session.query(User).order_by(User.id).all()
         secretariat, chair = users[0], users[1]
         meeting = operations.create_meeting("Phiên họp đo tải", now, actor=secretariat)
-        for title in ("Nội dung 1", "Nội dung 2"):
+        for title in ("Nội dung 1", "Nội dung 2", "Nội dung 3"):
             operations.add_agenda_item(meeting, title, actor=secretariat, duration_minutes=30)
+        # Two documents per item, as a session has (the rows only: a page turn never reads the file).
+        for position, (item, suffix) in enumerate((i, s) for i in meeting.agenda_items for s in ("Tờ trình", "Dự thảo")):
+            document = Document(meeting_id=meeting.id, agenda_item_id=item.id, title=f"{suffix} {item.title}",
+                                position=position, created_by_id=secretariat.id)
+            db.session.add(document)
+            db.session.flush()
+            db.session.add(DocumentVersion(document_id=document.id, number=1, sha256=f"{document.id:064x}",
+                                           size=1_000_000, page_count=DOCUMENT_PAGES, filename="tai-lieu.pdf"))
         operations.invite_participant(meeting, chair, Role.CHAIR, actor=secretariat)
         db.session.flush()
         db.session.execute(insert(Participant), [
@@ -108,7 +118,9 @@ def seed(database_url, instance, n):
         operations.change_status(meeting, MeetingStatus.PUBLISHED, actor=secretariat)
         operations.change_status(meeting, MeetingStatus.LIVE, actor=secretariat)
         db.session.commit()
-        return meeting.id, [u.username for u in users[2:]], chair.username
+        first_document = db.session.scalars(select(Document.id).where(Document.meeting_id == meeting.id)
+                                            .order_by(Document.position)).first()
+        return meeting.id, first_document, [u.username for u in users[2:]], chair.username
 
 
 async def login_all(base_url, usernames, concurrency=32):
@@ -145,14 +157,14 @@ def start_ecabinet(n, db_kind, workdir):
         engine.dispose()
     else:
         url = f"sqlite:///{instance / 'bench.db'}"
-    meeting_id, usernames, chair = seed(url, instance, n + 1)
+    meeting_id, document_id, usernames, chair = seed(url, instance, n + 1)
     env = dict(os.environ, ECABINET_DATABASE_URL=url, ECABINET_INSTANCE_DIR=str(instance),
                ECABINET_SECRET_KEY="bench", ECABINET_STORAGE_DIR=str(instance / "storage"))
     log = open(instance / "server.log", "ab")
     process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env,
                                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     wait_port(port, process)
-    return process, f"http://127.0.0.1:{port}", meeting_id, usernames[:n], chair
+    return process, f"http://127.0.0.1:{port}", meeting_id, document_id, usernames[:n], chair
 
 
 def start_baseline():
@@ -169,14 +181,14 @@ def start_baseline():
 async def run_server(kind, n, args, workdir):
     result = {"server": kind, "n": n}
     if kind == "ecabinet":
-        process, url, meeting_id, usernames, chair_name = start_ecabinet(n, args.db, workdir)
+        process, url, meeting_id, document_id, usernames, chair_name = start_ecabinet(n, args.db, workdir)
         started = time.time()
         tokens = await login_all(url, usernames + [chair_name])
         result["login_s"] = time.time() - started
         chair_token, tokens = tokens[-1], tokens[:-1]
     else:
         process, url = start_baseline()
-        meeting_id, tokens, chair_token = 1, [None] * n, None
+        meeting_id, document_id, tokens, chair_token = 1, 1, [None] * n, None
     try:
         presenter = Tablet(url, chair_token, meeting_id)
         await presenter.connect_and_join()
@@ -219,8 +231,9 @@ async def run_server(kind, n, args, workdir):
 
             async def turn(page_number):
                 send_time = time.time()
-                ack = await presenter.call("navigate", {"meeting_id": meeting_id, "document_id": None,
-                                                        "page": page_number})
+                # The presenter pages through a document of the session, as in a meeting.
+                ack = await presenter.call("navigate", {"meeting_id": meeting_id, "document_id": document_id,
+                                                        "page": (page_number - 1) % DOCUMENT_PAGES + 1})
                 assert ack.get("ok"), ack
                 sent[ack["seq"]] = send_time
 

@@ -74,50 +74,74 @@ def _check_page(meeting, document_id, page):
             raise InvalidValue(_("The document has only %(n)d pages.", n=info["page_count"]), field="page")
 
 
-def _presenting(meeting_id, user_id):
-    """SQL: the session is live, the user takes part in it and is its presenter (the one set, or
-    by default its first chair). Evaluated inside the page turn's UPDATE, so the permission is
-    checked on the row that is changed, atomically, in every process."""
+def _turn_statement(*, with_document, with_token):
+    """UPDATE live_states SET page=…, seq=seq+1 … WHERE <the actor may turn this page now> RETURNING seq.
+
+    The WHERE holds every check of a page turn, evaluated on the row that is changed, atomically, in
+    every process: the socket's user is active and its token valid (or its login nonce current),
+    the session is live, the user takes part in it and is its presenter (the one set, or by default
+    its first chair), and the page exists in the named document of this session.
+    """
+    from ecabinet.accounts.models import ApiToken, User
+    from ecabinet.documents.models import Document, DocumentVersion
+
+    # Bound names differ from live_states' columns (SQLAlchemy reserves those in an UPDATE).
+    meeting_id, user_id = bindparam("turn_meeting"), bindparam("user_id")
+    if with_token:
+        signed_in = and_(
+            exists().where(User.id == user_id, User.active.is_(True)),
+            exists().where(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id,
+                           ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now")))
+    else:
+        signed_in = exists().where(User.id == user_id, User.active.is_(True),
+                                   User.session_nonce == bindparam("nonce"))
     takes_part = exists().where(Participant.meeting_id == meeting_id, Participant.user_id == user_id)
     first_chair = (select(Participant.user_id).where(Participant.meeting_id == meeting_id,
                                                      Participant.role == Role.CHAIR)
                    .order_by(Participant.id).limit(1).scalar_subquery())
     live = exists().where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.LIVE)
-    return and_(LiveState.meeting_id == meeting_id,
-                or_(LiveState.presenter_id == user_id,
-                    and_(LiveState.presenter_id.is_(None), first_chair == user_id)),
-                takes_part, live)
+    conditions = [LiveState.meeting_id == meeting_id, signed_in, takes_part, live,
+                  or_(LiveState.presenter_id == user_id,
+                      and_(LiveState.presenter_id.is_(None), first_chair == user_id))]
+    if with_document:
+        pages = (select(DocumentVersion.page_count).where(DocumentVersion.document_id == Document.id)
+                 .order_by(DocumentVersion.number.desc()).limit(1).scalar_subquery())
+        conditions.append(exists().where(Document.id == bindparam("turn_document"), Document.meeting_id == meeting_id,
+                                         pages >= bindparam("turn_page")))
+    return (update(LiveState).where(*conditions)
+            .values(document_id=bindparam("turn_document"), page=bindparam("turn_page"), presenter_id=user_id,
+                    seq=LiveState.seq + 1, updated_at=bindparam("now"))
+            .returning(LiveState.seq)
+            .execution_options(synchronize_session=False))
 
 
-def turn_page(meeting_id, document_id, page, *, actor):
+# Built once per shape: a page turn is the hot path, and composing this statement cost more CPU than
+# running it.
+_TURN_STATEMENTS = {}
+
+
+def turn_page(meeting_id, document_id, page, *, actor_id, token_id=None, nonce=None):
     """A page turn in one statement, the hot path of a session (dozens a minute, to the whole room):
-
-        UPDATE live_states SET page=…, seq=seq+1 WHERE meeting_id=… AND <actor is the live presenter>
-        RETURNING seq
-
-    which checks the permission, bumps seq atomically and writes, with no other read (one more
-    only when a document is named, to check its page count). Returns the `page` payload, or None
-    when anything is off (not the presenter, not live, no state row yet, an invalid page): the
-    caller then takes the explaining path (navigate). Not audited: nothing security-relevant.
+    one conditional UPDATE (see _turn_statement) that checks everything, bumps seq atomically and
+    writes, with no other read. The actor is a socket's user: its token, or its login nonce when it
+    rides on the browser's session. Returns the `page` payload, or None when anything is off (signed
+    out, not the presenter, not live, no state row yet, an invalid page or document): the caller then
+    takes the explaining path (navigate). Not audited: nothing security-relevant.
     """
-    if not _valid_page(page) or getattr(actor, "id", None) is None:
+    if not _valid_page(page) or actor_id is None:
         return None
-    if document_id is not None:
-        try:
-            _check_page(meeting_id, document_id, page)
-        except (InvalidValue, NotFound):
-            return None
-    seq = db.session.execute(
-        update(LiveState).where(_presenting(meeting_id, actor.id))
-        .values(document_id=document_id, page=page, presenter_id=actor.id, seq=LiveState.seq + 1,
-                updated_at=utcnow())
-        .returning(LiveState.seq)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    if document_id is not None and (isinstance(document_id, bool) or not isinstance(document_id, int)):
+        return None
+    shape = (document_id is not None, token_id is not None)
+    if shape not in _TURN_STATEMENTS:
+        _TURN_STATEMENTS[shape] = _turn_statement(with_document=shape[0], with_token=shape[1])
+    seq = db.session.execute(_TURN_STATEMENTS[shape], {
+        "turn_meeting": meeting_id, "user_id": actor_id, "token_id": token_id, "nonce": nonce,
+        "turn_document": document_id, "turn_page": page, "now": utcnow()}).scalar()
     if seq is None:
         return None
     return {"meeting_id": meeting_id, "document_id": document_id, "page": page, "seq": seq,
-            "presenter_id": actor.id}
+            "presenter_id": actor_id}
 
 
 def navigate(meeting, document_id, page, *, actor):
@@ -128,7 +152,7 @@ def navigate(meeting, document_id, page, *, actor):
     _require_live(meeting)
     _check_page(meeting, document_id, page)
     get_state(meeting)  # the first change of a session creates its row
-    payload = turn_page(meeting.id, document_id, page, actor=actor)
+    payload = turn_page(meeting.id, document_id, page, actor_id=actor.id, nonce=actor.session_nonce)
     if payload is None:
         raise NotAllowed(_("Only the current presenter can turn pages."), code="not_presenter")
     return payload

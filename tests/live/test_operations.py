@@ -1,5 +1,6 @@
 """Live operations on real rows (rolled back per test), and the handlers through Flask-SocketIO's test client."""
 import pytest
+from sqlalchemy import select
 
 from ecabinet.core.errors import InvalidState, InvalidValue, NotAllowed
 from ecabinet.extensions import db, socketio
@@ -102,26 +103,71 @@ def test_socket_handlers_with_the_test_client(app, session_live, login):
     assert member_client.emit("join", "nonsense", callback=True)["error"]["code"] == "invalid_payload"
 
 
+def _turn(meeting, user, page, document_id=None, **socket):
+    """A page turn as a socket holding this user's browser login (or, with token_id, a token) asks it."""
+    socket.setdefault("nonce", None if "token_id" in socket else user.session_nonce)
+    return operations.turn_page(meeting.id, document_id, page, actor_id=user.id, **socket)
+
+
 def test_only_the_presenter_turns_pages_and_a_refusal_changes_nothing(session_live):
     """The page turn's UPDATE carries the permission: a non-presenter's matches no row."""
     meeting, secretariat, chair, members = session_live
-    assert operations.turn_page(meeting.id, None, 2, actor=members[0]) is None  # no state row yet
+    assert _turn(meeting, members[0], 2) is None  # no state row yet
     assert operations.navigate(meeting, None, 2, actor=chair)["seq"] == 1
-    assert operations.turn_page(meeting.id, None, 3, actor=members[0]) is None
-    assert operations.turn_page(meeting.id, None, 3, actor=secretariat) is None  # manages, does not present
+    assert _turn(meeting, members[0], 3) is None
+    assert _turn(meeting, secretariat, 3) is None  # manages, does not present
     with pytest.raises(NotAllowed) as refused:
         operations.navigate(meeting, None, 3, actor=members[0])
     assert refused.value.code == "not_presenter"
-    assert operations.turn_page(meeting.id, None, 3, actor=chair)["seq"] == 2
+    assert _turn(meeting, chair, 3)["seq"] == 2
     operations.set_presenter(meeting, members[1], actor=chair)  # seq 3
-    assert operations.turn_page(meeting.id, None, 4, actor=chair) is None
-    assert operations.turn_page(meeting.id, None, 4, actor=members[1]) == {
+    assert _turn(meeting, chair, 4) is None
+    assert _turn(meeting, members[1], 4) == {
         "meeting_id": meeting.id, "document_id": None, "page": 4, "seq": 4, "presenter_id": members[1].id}
     meeting.status = MeetingStatus.ENDED
     db.session.flush()
-    assert operations.turn_page(meeting.id, None, 5, actor=members[1]) is None
+    assert _turn(meeting, members[1], 5) is None
     db.session.expire_all()
     assert (db.session.get(LiveState, meeting.id).seq, db.session.get(LiveState, meeting.id).page) == (4, 4)
+
+
+def test_a_page_turn_checks_the_sockets_login_and_the_page_in_its_statement(session_live):
+    """The fast path holds every check a refused turn would explain: signed in, page in the document."""
+    from datetime import timedelta
+
+    from ecabinet.accounts import operations as accounts
+    from ecabinet.accounts.models import ApiToken
+    from ecabinet.core.db import utcnow
+    from ecabinet.documents.models import Document, DocumentVersion
+
+    meeting, secretariat, chair, _members = session_live
+    document = Document(meeting_id=meeting.id, title="Tờ trình", created_by_id=secretariat.id)
+    other_meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair)
+    elsewhere = Document(meeting_id=other_meeting.id, title="Khác", created_by_id=secretariat.id)
+    db.session.add_all([document, elsewhere])
+    db.session.flush()
+    db.session.add_all([DocumentVersion(document_id=d.id, number=1, sha256=f"{d.id:064d}", size=1, page_count=12,
+                                        filename="a.pdf") for d in (document, elsewhere)])
+    operations.navigate(meeting, None, 1, actor=chair)
+    assert _turn(meeting, chair, 12, document.id)["seq"] == 2
+    assert _turn(meeting, chair, 13, document.id) is None  # past the last page
+    assert _turn(meeting, chair, 2, elsewhere.id) is None  # another session's document
+    assert _turn(meeting, chair, 2, nonce="stale") is None  # logged out since the socket connected
+    raw = accounts.issue_token(chair)
+    token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == chair.id)).one()
+    assert _turn(meeting, chair, 3, token_id=token.id)["seq"] == 3
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.flush()
+    assert _turn(meeting, chair, 4, token_id=token.id) is None
+    token.expires_at, token.revoked_at = utcnow() + timedelta(days=1), utcnow()
+    db.session.flush()
+    assert _turn(meeting, chair, 4, token_id=token.id) is None
+    assert raw and _turn(meeting, chair, 4)["seq"] == 4
+    chair.active = False
+    db.session.flush()
+    assert _turn(meeting, chair, 5) is None
+    db.session.expire_all()
+    assert db.session.get(LiveState, meeting.id).seq == 4
 
 
 def test_presence_broadcasts_are_coalesced_and_end_on_the_latest_state(app, monkeypatch):
