@@ -241,3 +241,45 @@ def test_directory_version_follows_changes_of_who_takes_part(session_live):
     assert (entry["attendance"], entry["attendance_note"]) == ("absent_excused", "Ốm")
     snapshot = state.snapshot(meeting, members[0])
     assert snapshot["participants_version"] == start + 4 and "participants" not in snapshot
+
+
+def test_seq_changing_events_of_a_session_run_one_at_a_time_emit_included(app, monkeypatch):
+    """Two page turns handled at once must reach the room in the order they changed seq."""
+    import threading
+    import time
+
+    from ecabinet.live import events
+
+    log = []
+
+    def turn(data):
+        log.append(("change", data["meeting_id"], data["n"]))
+        time.sleep(0.05)  # the commit or the emit waiting on I/O: another event's turn to run
+        return {}, [("page", {"n": data["n"]}, data["meeting_id"], None)]
+
+    monkeypatch.setattr(events, "_emit", lambda _event, payload, meeting_id, _skip:
+                        log.append(("emit", meeting_id, payload["n"])))
+
+    def run_together(handler, payloads):
+        log.clear()
+
+        def one(payload):
+            with app.test_request_context():
+                handler(payload)
+
+        threads = [threading.Thread(target=one, args=(payload,)) for payload in payloads]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.01)
+        for thread in threads:
+            thread.join(5)
+        return list(log)
+
+    ordered = run_together(events.live_event(turn, ordered=True), [{"meeting_id": 7, "n": 1}, {"meeting_id": 7, "n": 2}])
+    assert [entry[0] for entry in ordered] == ["change", "emit", "change", "emit"]
+    # Without ordering the two interleave (what the lock prevents), and other sessions are not held up.
+    assert [entry[0] for entry in run_together(events.live_event(turn), [{"meeting_id": 7, "n": 1},
+                                                                         {"meeting_id": 7, "n": 2}])] \
+        == ["change", "change", "emit", "emit"]
+    other = run_together(events.live_event(turn, ordered=True), [{"meeting_id": 7, "n": 1}, {"meeting_id": 8, "n": 2}])
+    assert [entry[0] for entry in other] == ["change", "change", "emit", "emit"]
