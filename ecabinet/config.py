@@ -66,6 +66,9 @@ class Config:
     # Law on Organisation of Local Government: quorum two thirds of all members.
     QUORUM_NUMERATOR = _env_int("QUORUM_NUMERATOR", 2)
     QUORUM_DENOMINATOR = _env_int("QUORUM_DENOMINATOR", 3)
+    # Whether a member represented by a present stand-in counts toward quorum. Off by default: the
+    # law counts members present; some provinces' working rules (quy chế làm việc) count stand-ins.
+    QUORUM_COUNTS_STAND_INS = _env_bool("QUORUM_COUNTS_STAND_INS", False)
 
     # Documents
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 100)

@@ -70,7 +70,10 @@ def _build(meeting, state):
 
 def _key(meeting, state):
     # created_at too: a session id can be used again after a deletion (SQLite), its version not.
-    return meeting.id, meeting.created_at, state.room_version
+    # The quorum settings shape the presence part.
+    config = current_app.config
+    return (meeting.id, meeting.created_at, state.room_version, config["QUORUM_NUMERATOR"],
+            config["QUORUM_DENOMINATOR"], bool(config.get("QUORUM_COUNTS_STAND_INS")))
 
 
 def _cacheable(meeting, state):
@@ -93,8 +96,8 @@ def room_of(meeting, state):
     room = _build(meeting, state)
     with _lock:
         current = rooms.get(meeting.id)
-        # Two builds may race (green threads); keep the newer version.
-        if current is None or (current.key[:2] == key[:2] and current.key[2] < key[2]) or current.key[:2] != key[:2]:
+        # Two builds may race (green threads): keep the newer version of the same session.
+        if current is None or current.key[:2] != key[:2] or current.key[2] <= key[2]:
             rooms[meeting.id] = room
             rooms.move_to_end(meeting.id)
         while len(rooms) > MAX_ROOMS:

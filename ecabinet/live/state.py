@@ -10,7 +10,7 @@ from ecabinet.live import access, documents
 from ecabinet.live.models import FloorRequest, LiveConnection
 from ecabinet.live.operations import get_state
 from ecabinet.live.rules import compute_quorum
-from ecabinet.meetings.models import PRESENT_STATES, Role
+from ecabinet.meetings.models import PRESENT_STATES, Attendance, Role
 
 # Other domains (voting) add to the join snapshot: functions (meeting, user) -> dict merged into it.
 SNAPSHOT_SECTIONS = []
@@ -63,18 +63,21 @@ def _connection_lost(meeting, present_ids):
 _PRESENT_VALUES = frozenset(a.value for a in PRESENT_STATES)
 _MEMBER_VALUES = frozenset(r.value for r in MEMBER_ROLES)
 _CHAIR = Role.CHAIR.value
+_DELEGATE = Role.DELEGATE.value
+_SUBSTITUTED = Attendance.SUBSTITUTED.value
 
 
 def people(meeting):
     """Every participant of the session as plain tuples (user_id, role, can_vote, attendance,
-    attendance_note), role and attendance as their stored strings, in one column query without ORM
-    objects or joins: a room can hold thousands, and presence needs all of them. Names, titles and
-    units are the directory's (live.directory), fetched by the tablets once per version."""
+    attendance_note, delegate_for_id), role and attendance as their stored strings, in one column
+    query without ORM objects or joins: a room can hold thousands, and presence needs all of them.
+    Names, titles and units are the directory's (live.directory), fetched by tablets once per version."""
     from ecabinet.meetings.models import Participant
 
     return db.session.execute(
         select(Participant.user_id, type_coerce(Participant.role, String), Participant.can_vote,
-               type_coerce(Participant.attendance, String), Participant.attendance_note)
+               type_coerce(Participant.attendance, String), Participant.attendance_note,
+               Participant.delegate_for_id)
         .where(Participant.meeting_id == meeting.id).order_by(Participant.id)
     ).all()
 
@@ -89,7 +92,12 @@ def presence_counts(meeting_id, rows):
     config = current_app.config
     present_ids, attendance, notes = [], {}, {}
     total_voting = present_voting = 0
-    for user_id, role, can_vote, state, note in rows:
+    # Members whose stand-in is here count toward quorum where the province's rules say so.
+    represented = set()
+    if config.get("QUORUM_COUNTS_STAND_INS"):
+        represented = {delegate_for for _u, role, _v, state, _n, delegate_for in rows
+                       if role == _DELEGATE and state in _PRESENT_VALUES and delegate_for is not None}
+    for user_id, role, can_vote, state, note, _delegate_for in rows:
         present = state in _PRESENT_VALUES
         key = str(user_id)
         attendance[key] = state
@@ -99,7 +107,7 @@ def presence_counts(meeting_id, rows):
             present_ids.append(user_id)
         if can_vote and role in _MEMBER_VALUES:
             total_voting += 1
-            present_voting += present
+            present_voting += present or (state == _SUBSTITUTED and user_id in represented)
     present_ids.sort()
     quorum = compute_quorum(present_voting, total_voting, config["QUORUM_NUMERATOR"],
                             config["QUORUM_DENOMINATOR"])

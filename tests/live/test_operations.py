@@ -69,6 +69,25 @@ def test_stand_in_attends_for_a_member(session_live):
     assert meeting.participant_for(members[0]).attendance == Attendance.SUBSTITUTED
 
 
+@pytest.mark.parametrize("counted", [False, True])
+def test_a_member_represented_by_a_present_stand_in_counts_toward_quorum_where_set(app, monkeypatch,
+                                                                                  session_live, counted):
+    monkeypatch.setitem(app.config, "QUORUM_COUNTS_STAND_INS", counted)
+    meeting, secretariat, chair, members = session_live
+    for member in (chair, members[1]):
+        operations.check_in(meeting.participant_for(member), actor=member)
+    stand_in = create_user()
+    operations.set_attendance(meeting.participant_for(members[0]), "substituted", stand_in=stand_in,
+                              actor=secretariat)
+    presence = state.presence_json(meeting)
+    assert (presence["present_voting"], presence["total_voting"]) == (3 if counted else 2, 4)
+    assert presence["quorum_met"] is counted  # 3 of 4 reach two thirds; 2 do not
+    assert stand_in.id in presence["present"] and members[0].id not in presence["present"]
+    # The stand-in leaves: the member is no longer represented.
+    operations.set_attendance(meeting.participant_for(stand_in), "absent", actor=secretariat)
+    assert state.presence_json(meeting)["present_voting"] == 2
+
+
 def test_floor_queue_in_order(session_live):
     meeting, _secretariat, chair, members = session_live
     for member in (members[2], members[0]):
