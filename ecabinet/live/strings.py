@@ -64,6 +64,10 @@ def client_strings():
         "error": _("The action failed"),
         "documents": _("Documents"),
         "no_documents": _("No documents for this item"),
+        "no_session_documents": _("No documents for this session yet"),
+        "general_documents": _("General documents"),
+        "under_discussion": _("Under discussion"),
+        "on_screen": _("Being presented"),
         "minutes_short": _("min"),
         "session_not_live": _("The session has not started yet"),
     }

@@ -1,6 +1,7 @@
 """The meeting room in Chromium with real documents: PDF.js pages on the tablets, a server restart
 under connected browsers, the secretariat's attendance dialog, and the room display (projector)."""
 import io
+import re
 import uuid
 from types import SimpleNamespace
 
@@ -333,3 +334,111 @@ def test_room_display_follows_the_chair_full_screen(live_server, room, new_page)
     assert statuses == [200, 404, 404]
     _expect_pdf_page(display, doc2, 4, 5)
     screenshot(display, "live-display-pdf-1920x1080")
+
+
+# -- 5. every document of the session on the tablet, grouped by agenda item -------------------
+
+GENERAL_TITLE = "Chương trình phiên họp và giấy mời"
+
+
+def _add_general_document(server, room):
+    """A document of the session attached to no agenda item (the programme, the invitation)."""
+    from ecabinet.accounts.models import User
+    from ecabinet.demo_documents import submission_pdf
+    from ecabinet.documents.operations import add_document, prepare_file, receive_upload
+    from ecabinet.extensions import db
+    from ecabinet.meetings.models import Meeting
+
+    with server.app.app_context():
+        meeting = db.session.get(Meeting, room.meeting_id)
+        secretariat = db.session.get(User, room.secretariat.id)
+        data = submission_pdf(GENERAL_TITLE, "Văn phòng UBND tỉnh", pages=2, number="01/GM")
+        prepared = prepare_file(receive_upload(io.BytesIO(data), "giay-moi.pdf"))
+        document_id = add_document(meeting, prepared, actor=secretariat, title=GENERAL_TITLE).id
+        db.session.commit()
+        db.session.remove()
+    return document_id
+
+
+def _groups(page):
+    """[(heading, current?, [document titles])] as the tablet lists them."""
+    groups = page.evaluate("""() => Array.from(document.querySelectorAll('[data-live="documents"] > .live-docs__group'))
+        .map((group) => [group.querySelector('.live-docs__item').textContent.trim(),
+                         group.classList.contains('is-current'),
+                         Array.from(group.querySelectorAll('.live-doc__title')).map((t) => t.textContent.trim())])""")
+    return [tuple(group) for group in groups]
+
+
+def _expect_touch_friendly_list(page):
+    """Every document is a large target inside its column, and no title is cut off sideways."""
+    sizes = page.evaluate("""() => {
+        const list = document.querySelector('[data-live="documents"]');
+        return { overflow: list.scrollWidth - list.clientWidth,
+                 buttons: Array.from(list.querySelectorAll('.live-doc')).map((b) => {
+                     const box = b.getBoundingClientRect();
+                     const title = b.querySelector('.live-doc__title');
+                     return [box.width, box.height, title.scrollWidth - title.clientWidth]; }) }; }""")
+    assert sizes["overflow"] <= 0, sizes
+    for width, height, clipped in sizes["buttons"]:
+        assert height >= 56 and width >= 260 and clipped <= 0, sizes
+
+
+def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, new_page):
+    general = _add_general_document(live_server, room)
+    doc1, doc2, doc3, doc4 = room.doc_ids
+    chair = _enter(new_page, live_server, room, room.chair, TABLET_LANDSCAPE)  # the chair presents from a tablet
+    console = _enter(new_page, live_server, room, room.secretariat, TABLET_LANDSCAPE, "live/console")
+    console.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[1]}"]').click()
+    member = _enter(new_page, live_server, room, room.members[0], TABLET_PORTRAIT)
+    other = _enter(new_page, live_server, room, room.members[1], TABLET_LANDSCAPE)
+
+    expected = [
+        ("Tài liệu chung", False, [GENERAL_TITLE]),
+        ("Tờ trình kế hoạch đầu tư công 2027", False, [_title(room, doc1)]),
+        ("Báo cáo kinh tế - xã hội và bảng giá đất", True, [_title(room, doc2), _title(room, doc3)]),
+        ("Đề án chuyển đổi số", False, [_title(room, doc4)]),
+    ]
+    for page in (chair, member, other):
+        expect(page.locator(".live-docs__group.is-current")).to_contain_text("Đang thảo luận")
+        assert _groups(page) == expected
+        numbers = page.locator(".live-docs__group .live-docs__no").all_inner_texts()
+        assert [n.strip() for n in numbers] == ["", "1", "2", "3"]
+        _expect_touch_friendly_list(page)
+
+    # The chair presents a document of the first item, from the list of the tablet.
+    chair.locator(f'.live-doc[data-document-id="{doc1}"]').click()
+    assert _mode(chair) == "presenting"
+    _expect_pdf_page(chair, doc1, 1, 4)
+    _expect_pdf_page(member, doc1, 1, 4)
+    expect(member.locator(f'.live-doc[data-document-id="{doc1}"]')).to_have_class(re.compile(r"\bis-open\b"))
+
+    # A landscape tablet following the presenter into another item's document shows where it is.
+    expect(other.locator(f'.live-doc[data-document-id="{doc1}"]')).to_be_in_viewport()
+
+    # A member reads ahead: a document of the next item, without leaving the room page.
+    member.locator(f'.live-doc[data-document-id="{doc4}"]').tap()
+    expect(member.locator('[data-live="mode"]')).to_have_attribute("data-mode", "free")
+    # In portrait the list lies below the page: the tap brings the opened document up.
+    expect(member.locator('[data-live="stage"]')).to_be_in_viewport(ratio=0.9)
+    _expect_pdf_page(member, doc4, 1, 4)
+    expect(member.locator(".live-doc.is-open")).to_have_count(1)
+    expect(member.locator(".live-doc.is-open")).to_have_attribute("data-document-id", str(doc4))
+    # ... and still sees which document is on the room's screen.
+    expect(member.locator(f'.live-doc[data-document-id="{doc1}"] .live-doc__screen')).to_have_text("Đang trình chiếu")
+    expect(member.locator(".live-doc__screen")).to_have_count(1)
+    member.locator(f'.live-doc[data-document-id="{general}"]').tap()
+    _expect_pdf_page(member, general, 1, 2)
+    screenshot(member, "live-documents-member-free-800x1280")
+    screenshot(other, "live-documents-member-following-1280x800")
+    screenshot(chair, "live-documents-presenter-1280x800")
+
+    # The session moves on: the mark follows, and the landscape list brings the group into view.
+    console.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[2]}"]').click()
+    for page in (chair, member, other):
+        expect(page.locator(".live-docs__group.is-current")).to_have_attribute("data-item-id", str(room.item_ids[2]))
+        expect(page.locator(".live-docs__group.is-current")).to_contain_text("Đang thảo luận")
+    expect(other.locator(".live-docs__group.is-current")).to_be_in_viewport()
+    assert _mode(member) == "free"   # moving on does not pull a reader out of their document
+    _expect_pdf_page(member, general, 1, 2)
+    screenshot(other, "live-documents-next-item-1280x800")
+

@@ -333,6 +333,7 @@ function tick() {
 }
 setInterval(tick, 1000);
 
+let agendaScrolledTo = undefined; // the current item last brought into view in the agenda
 function renderAgenda() {
   const list = $("agenda");
   if (!list) return;
@@ -356,6 +357,10 @@ function renderAgenda() {
     }
     return el("li", attrs, el("div", { class: "live-agenda__btn" }, body));
   }));
+  if (agendaScrolledTo !== currentId) {
+    agendaScrolledTo = currentId;
+    bringIntoList(list, ".live-agenda__item.is-current");
+  }
   const nextButton = $("next-item");
   if (nextButton) {
     const items = live.snap.agenda.items;
@@ -364,19 +369,103 @@ function renderAgenda() {
   }
 }
 
+// Every document of the session the member may read, grouped by agenda item in agenda order
+// (general documents first), so that reading ahead or back needs no other page. The group of
+// the item under discussion is marked, and brought into view when the session moves on.
+function documentGroups() {
+  const items = live.snap.agenda.items;
+  const known = new Set(items.map((item) => item.id));
+  const docs = live.snap.documents || [];
+  const general = docs.filter((d) => d.agenda_item_id === null || !known.has(d.agenda_item_id));
+  const groups = general.length ? [{ item: null, docs: general }] : [];
+  const currentId = live.snap.agenda.current_item_id;
+  for (const item of items) {
+    const own = docs.filter((d) => d.agenda_item_id === item.id);
+    // An item without documents is left out, except the one under discussion: its empty group
+    // tells the member there is nothing to read for it.
+    if (own.length || item.id === currentId) groups.push({ item, docs: own });
+  }
+  return groups;
+}
+
+let shownDocuments = "";       // what the list shows, to leave it alone on unrelated updates
+let scrolledToItem = undefined; // the current item whose document group was last brought into view
+let scrolledToDocument = undefined; // the open document last brought into view
 function renderDocuments() {
   const list = $("documents");
   if (!list) return;
-  const item = currentItem();
-  const docs = (live.snap.documents || []).filter((d) => !item || d.agenda_item_id === item.id || d.agenda_item_id === null);
-  if (!docs.length) { list.replaceChildren(el("li", { class: "live-empty" }, T.no_documents)); return; }
-  list.replaceChildren(...docs.map((doc) => el("li", {},
-    el("button", {
-      class: "live-doc" + (doc.id === live.view.document_id ? " is-open" : ""), type: "button",
-      onclick: () => (amPresenter() ? present(doc.id, 1) : browse(doc.id, 1)),
-    },
-    el("span", { class: "live-doc__title" }, doc.title),
-    doc.page_count ? el("span", { class: "live-doc__meta" }, fmt(T.pages, { n: doc.page_count })) : null))));
+  const currentId = live.snap.agenda.current_item_id;
+  const groups = documentGroups();
+  const key = JSON.stringify([currentId, live.view.document_id, live.presenter.document_id,
+    groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count])])]);
+  if (key === shownDocuments && list.childElementCount) return;
+  shownDocuments = key;
+  if (!(live.snap.documents || []).length) {
+    list.replaceChildren(el("li", { class: "live-empty" }, T.no_session_documents));
+    return;
+  }
+  list.replaceChildren(...groups.map(({ item, docs }) => {
+    const isCurrent = item !== null && item.id === currentId;
+    const head = el("div", { class: "live-docs__head" },
+      el("span", { class: "live-docs__no" + (item ? "" : " live-docs__no--general"), "aria-hidden": item ? null : "true" },
+        item ? item.number : ""),
+      el("span", { class: "live-docs__main" },
+        isCurrent ? el("span", { class: "live-docs__now" }, T.under_discussion) : null,
+        el("span", { class: "live-docs__item" }, item ? item.title : T.general_documents)));
+    const rows = docs.length ? docs.map((doc) => {
+      const open = doc.id === live.view.document_id;
+      // Where the presenter is, for a member reading another document (following, it is this one).
+      const onScreen = doc.id === live.presenter.document_id && !open;
+      const meta = doc.page_count ? fmt(T.pages, { n: doc.page_count }) : "";
+      return el("li", {},
+        el("button", {
+          class: "live-doc" + (open ? " is-open" : ""), type: "button", "data-document-id": doc.id,
+          "aria-current": open ? "true" : null,
+          onclick: () => { if (amPresenter()) present(doc.id, 1); else browse(doc.id, 1); showViewer(); },
+        },
+        el("span", { class: "live-doc__title" }, doc.title),
+        meta || onScreen ? el("span", { class: "live-doc__meta" },
+          meta, onScreen ? el("span", { class: "live-doc__screen" }, T.on_screen) : null) : null));
+    }) : [el("li", { class: "live-empty" }, T.no_documents)];
+    return el("li", {
+      class: "live-docs__group" + (isCurrent ? " is-current" : ""),
+      "data-item-id": item ? item.id : "general", "aria-current": isCurrent ? "step" : null,
+    }, head, el("ul", { class: "live-docs__list" }, rows));
+  }));
+  if (scrolledToItem !== currentId) {
+    scrolledToItem = currentId;
+    bringIntoList(list, ".live-docs__group.is-current");
+  }
+  // Following the presenter into another item's document: show the member where it is.
+  if (scrolledToDocument !== live.view.document_id) {
+    scrolledToDocument = live.view.document_id;
+    bringIntoList(list, ".live-doc.is-open", true);
+  }
+}
+
+// In portrait the list lies below the page: after a tap there, bring the opened document up.
+function showViewer() {
+  const viewer = document.querySelector(".live-viewer");
+  if (!viewer) return;
+  const box = viewer.getBoundingClientRect();
+  if (box.top < -1 || box.top > window.innerHeight / 2) viewer.scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+// Scroll the list itself (landscape: it scrolls inside its panel), never the page: in portrait
+// the list is part of the page, and jumping the page away from the document would be worse.
+// `nearest`: only as far as needed to show the node whole (a tapped row does not move).
+// Measured at the next frame, once every panel of the column has its content and its height.
+function bringIntoList(list, selector, nearest) {
+  requestAnimationFrame(() => {
+    const node = list.querySelector(selector);
+    if (!node || list.scrollHeight <= list.clientHeight + 1) return;
+    const box = list.getBoundingClientRect(), own = node.getBoundingClientRect();
+    const top = own.top - box.top + list.scrollTop - 4;
+    if (!nearest) { list.scrollTop = Math.max(0, top); return; }
+    const bottom = own.bottom - box.top + list.scrollTop + 4;
+    if (top < list.scrollTop) list.scrollTop = Math.max(0, top);
+    else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = Math.min(top, bottom - list.clientHeight);
+  });
 }
 
 function renderViewer() {
