@@ -3,6 +3,7 @@ import pytest
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.documents import pdfs
+from tests.e2e.test_live_browser import stop_watching, watch_canvas
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -138,3 +139,97 @@ def test_offline_download_marks_documents_available(prepared, new_page):
     page.wait_for_selector(".reader.is-ready", timeout=30_000)
     screenshot(page, "documents-reader-offline-1280x800")
     page.context.set_offline(False)
+
+
+def _swipe(reader, direction):
+    """A finger swipe across the page: -1 turns forward, +1 back."""
+    box = reader.locator("#stage").bounding_box()
+    reader.evaluate("""([x, y, dx]) => {
+        const stage = document.getElementById('stage');
+        const fire = (type, cx) => stage.dispatchEvent(new PointerEvent(type, {pointerId: 7, clientX: cx,
+            clientY: y, bubbles: true, pointerType: 'touch', isPrimary: true}));
+        fire('pointerdown', x); fire('pointermove', x + dx / 2); fire('pointerup', x + dx);
+    }""", [box["x"] + box["width"] / 2 - 125 * direction, box["y"] + box["height"] / 2, 250 * direction])
+
+
+def _pinch(reader, ratio):
+    """Two fingers spread apart from 100 px to 100 * ratio px, hold for a few frames, then lift."""
+    box = reader.locator("#stage").bounding_box()
+    fire = """([events, x, y]) => {
+        const stage = document.getElementById('stage');
+        for (const [type, id, dx] of events) stage.dispatchEvent(new PointerEvent(type, {pointerId: id,
+            clientX: x + dx, clientY: y, bubbles: true, pointerType: 'touch', isPrimary: id === 1}));
+    }"""
+    at = [box["x"] + box["width"] / 2 - 50, box["y"] + box["height"] / 3]
+    reader.evaluate(fire, [[["pointerdown", 1, 0], ["pointerdown", 2, 100]], *at])
+    for step in (0.25, 0.5, 0.75, 1):
+        reader.evaluate(fire, [[["pointermove", 2, 100 * (1 + (ratio - 1) * step)]], *at])
+        reader.wait_for_timeout(30)
+    reader.wait_for_timeout(150)
+    reader.evaluate(fire, [[["pointerup", 2, 100 * ratio], ["pointerup", 1, 0]], *at])
+
+
+def _expect_shown(reader, number, hits=False):
+    reader.wait_for_function(f"document.querySelector('.reader-page canvas').dataset.shownPage === '{number}'",
+                             timeout=20_000)
+    if hits:
+        reader.wait_for_selector(".reader-hit", state="attached", timeout=10_000)
+
+
+def test_reader_turns_pages_without_a_blank_frame(prepared, new_page):
+    """Buttons, page number, swipe, search hits, zoom and pinch: in every frame between one page and
+    the next, the reader shows a drawn page, its frame fits it, and its marks belong to it."""
+    server, meeting_id, files = prepared
+    import requests
+
+    session = requests.Session()
+    token = session.post(f"{server.url}/api/v1/session", json={"username": "thuky", "password": PASSWORD}).json()["token"]
+    with open(files["To trinh dau tu cong.pdf"], "rb") as handle:
+        created = session.post(f"{server.url}/api/v1/meetings/{meeting_id}/documents",
+                               headers={"Authorization": f"Bearer {token}"},
+                               files={"file": ("To trinh.pdf", handle, "application/pdf")}, data={"kind": "submission"})
+    assert created.status_code == 201
+    reader = new_page(TABLET_PORTRAIT)
+    browser_login(reader, server.url, "thanhvien", PASSWORD)
+    reader.goto(f"{server.url}/meetings/{meeting_id}/documents/{created.json()['id']}/read")
+    reader.wait_for_selector(".reader.is-ready", timeout=30_000)
+    _expect_shown(reader, 1)
+    watch = dict(canvas=".reader-page canvas", frame=".reader-page", overlay="[data-overlay]", page_key="shownPage")
+
+    watch_canvas(reader, **watch)
+    reader.click('[data-action="next"]')          # drawn ahead of time
+    _expect_shown(reader, 2)
+    reader.click('[data-action="next"]')
+    _expect_shown(reader, 3)
+    reader.fill("#goto-page", "10")               # not drawn yet
+    reader.press("#goto-page", "Enter")
+    _expect_shown(reader, 10)
+    _swipe(reader, +1)
+    _expect_shown(reader, 9)
+    reader.click('[data-toggle="search"]')
+    reader.fill('[data-search] input', "trang 1")  # pages 1, 10, 11 and 12, each with its hit
+    reader.press('[data-search] input', "Enter")
+    _expect_shown(reader, 1, hits=True)
+    reader.click('[data-action="search-next"]')
+    _expect_shown(reader, 10, hits=True)
+    reader.click('[data-action="search-next"]')
+    _expect_shown(reader, 11, hits=True)
+    before = reader.locator(".reader-page canvas").bounding_box()["width"]
+    reader.click('[data-action="zoom-in"]')       # the same page, larger
+    reader.wait_for_function(f"document.querySelector('.reader-page canvas').getBoundingClientRect().width > {before + 20}")
+    seen = stop_watching(reader)
+    assert seen["bad"] == [], seen
+    assert seen["pages"] == [f":{n}" for n in (1, 2, 3, 10, 9, 1, 10, 11)], seen
+
+    # A pinch: the page keeps its spread size until the page drawn at the new zoom replaces it,
+    # rather than snapping back to the old size meanwhile.
+    width = reader.locator(".reader-page canvas").bounding_box()["width"]
+    watch_canvas(reader, **watch)
+    _pinch(reader, 1.5)
+    reader.wait_for_function(f"""(() => {{ const box = document.querySelector('.reader-page');
+        return !box.style.transform && document.querySelector('.reader-page canvas').getBoundingClientRect().width > {width * 1.3}; }})()""")
+    seen = stop_watching(reader)
+    assert seen["bad"] == [], seen
+    spread = [n for n, w in enumerate(seen["widths"]) if w > width * 1.3]
+    assert spread and all(w > width * 1.3 for w in seen["widths"][spread[0]:]), (width, seen)
+    screenshot(reader, "documents-reader-pinched-800x1280")

@@ -56,29 +56,33 @@ async function show(number) {
   const ticket = Symbol("render");
   state.rendering = ticket;
   const key = `${number}@${state.zoom}@${stage.clientWidth}`;
-  let drawn;
-  if (state.cache.has(key)) {
-    const cached = state.cache.get(key);
-    canvas.width = cached.canvas.width; canvas.height = cached.canvas.height;
-    canvas.style.width = cached.canvas.style.width; canvas.style.height = cached.canvas.style.height;
-    canvas.getContext("2d").drawImage(cached.canvas, 0, 0);
-    drawn = cached;
-  } else {
+  let drawn = state.cache.get(key);
+  if (!drawn) {
     const offscreen = document.createElement("canvas");
     drawn = await drawPage(number, offscreen);
     drawn.canvas = offscreen;
     state.cache.set(key, drawn);
-    if (state.rendering !== ticket) return;
-    canvas.width = offscreen.width; canvas.height = offscreen.height;
-    canvas.style.width = offscreen.style.width; canvas.style.height = offscreen.style.height;
-    canvas.getContext("2d").drawImage(offscreen, 0, 0);
   }
+  // What goes over the page (highlights, search hits) is built before the swap too.
+  const marks = await overlayFor(drawn.page, drawn.viewport, number);
+  if (state.rendering !== ticket) return;
+  // The swap, in one task: resizing the visible canvas clears it, so it is resized, redrawn and
+  // given the overlay of the same page before the browser paints again. Turning a page never
+  // shows a blank or half-drawn page, nor the previous page's marks over the new one.
+  const source = drawn.canvas;
+  canvas.width = source.width; canvas.height = source.height;
+  canvas.style.width = source.style.width; canvas.style.height = source.style.height;
+  canvas.getContext("2d").drawImage(source, 0, 0);
+  overlay.replaceChildren(...marks);
+  // Which page the canvas and the overlay show, for the page's checks and diagnostics.
+  canvas.dataset.shownPage = overlay.dataset.shownPage = String(number);
+  // A pinch keeps its preview scale until the page drawn at the new zoom takes its place.
+  pageBox.style.transform = "";
   status.hidden = true;
   pageBox.hidden = false;
   pageBox.style.width = canvas.style.width;
   pageBox.style.height = canvas.style.height;
   state.viewport = drawn.viewport;
-  drawOverlay(drawn.page, drawn.viewport);
   markThumb();
   stage.scrollTop = 0;
   // Prefetch: render the next page in the background so turning is instant.
@@ -96,17 +100,18 @@ async function show(number) {
 function resetCache() { state.cache.clear(); }
 
 // -- overlay: search hits and my highlights ------------------------------------------
-async function drawOverlay(page, viewport) {
-  overlay.replaceChildren();
+// The marks for one page, as detached elements: show() puts them in place with the page.
+async function overlayFor(page, viewport, number) {
+  const marks = [];
   for (const note of state.notes) {
-    if (note.page !== state.page || note.kind !== "highlight") continue;
+    if (note.page !== number || note.kind !== "highlight") continue;
     const [x, y, w, h] = note.rect;
     const mark = document.createElement("div");
     mark.className = `reader-mark reader-mark--${note.color || "yellow"}`;
     Object.assign(mark.style, {left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%`});
-    overlay.appendChild(mark);
+    marks.push(mark);
   }
-  if (!state.query) return;
+  if (!state.query) return marks;
   const content = await page.getTextContent();
   const needle = state.query.toLocaleLowerCase("vi");
   // Join the text items (PDF.js splits lines into pieces) and mark every item a match touches.
@@ -129,8 +134,9 @@ async function drawOverlay(page, viewport) {
     hit.className = "reader-hit";
     Object.assign(hit.style, {left: `${Math.min(x1, x2)}px`, top: `${Math.min(y1, y2)}px`,
                               width: `${Math.abs(x2 - x1)}px`, height: `${Math.abs(y2 - y1) + 2}px`});
-    overlay.appendChild(hit);
+    marks.push(hit);
   }
+  return marks;
 }
 
 // -- thumbnails ------------------------------------------------------------------------
@@ -306,7 +312,8 @@ function bindGestures() {
     }
     if (pinchStart && pointers.size < 2) {
       const ratio = parseFloat(pageBox.dataset.pinch || "1");
-      pageBox.style.transform = "";
+      // The scaled preview stays until show() swaps in the page drawn at the new zoom: resetting
+      // it here would snap the page back to its old size while the new one renders.
       delete pageBox.dataset.pinch;
       setZoom(pinchStart.zoom * ratio);
       pinchStart = null;
