@@ -51,7 +51,7 @@ class DocumentFacts:
 
     def as_json(self):
         return {"id": self.id, "title": self.title, "agenda_item_id": self.agenda_item_id,
-                "page_count": self.page_count,
+                "page_count": self.page_count, "classification": self.classification.value,
                 # Built per answer, in its request (the application may be mounted under a prefix).
                 "url": url_for("documents_api.document_file", document_id=self.id)}
 

@@ -68,6 +68,7 @@ def client_strings():
         "general_documents": _("General documents"),
         "under_discussion": _("Under discussion"),
         "on_screen": _("Being presented"),
+        "classification": {"confidential": _("Confidential"), "state_secret": _("State secret")},
         "minutes_short": _("min"),
         "session_not_live": _("The session has not started yet"),
     }

@@ -547,3 +547,35 @@ def test_page_turns_never_show_a_blank_canvas(live_server, room, new_page):
     seen = stop_watching(chair)
     assert seen["bad"] == [], seen
     assert seen["pages"][-1] == f"{doc3}:1", seen
+
+
+# -- 7. documents that arrive during the session ----------------------------------------------
+
+
+def test_a_document_uploaded_during_the_session_reaches_the_tablets(live_server, room, new_page):
+    """The secretariat uploads a confidential report mid-session: every tablet lists it, marked, at once."""
+    import requests
+
+    from ecabinet.demo_documents import submission_pdf
+
+    title = "Báo cáo mật về công tác thanh tra đất đai"
+    member = _enter(new_page, live_server, room, room.members[0], TABLET_LANDSCAPE)
+    expect(member.locator(".live-doc")).to_have_count(len(DOCUMENTS))
+    expect(member.locator(".live-doc__secret")).to_have_count(0)
+    login = requests.post(f"{live_server.url}/api/v1/session", timeout=10,
+                          json={"username": room.secretariat.username, "password": PASSWORD})
+    pdf = submission_pdf(title, "Thanh tra tỉnh", pages=3, number="09/BC-TTr")
+    response = requests.post(f"{live_server.url}/api/v1/meetings/{room.meeting_id}/documents", timeout=30,
+                             headers={"Authorization": f"Bearer {login.json()['token']}"},
+                             files={"file": ("bao-cao-thanh-tra.pdf", pdf, "application/pdf")},
+                             data={"title": title, "agenda_item_id": str(room.item_ids[0]),
+                                   "classification": "confidential"})
+    assert response.status_code == 201, response.text
+    document_id = response.json()["id"]
+    listed = member.locator(f'.live-doc[data-document-id="{document_id}"]')
+    expect(listed).to_contain_text(title, timeout=10_000)
+    expect(listed.locator(".live-doc__secret")).to_have_text("Mật")
+    expect(member.locator(".live-doc__secret")).to_have_count(1)
+    listed.click()
+    _expect_pdf_page(member, document_id, 1, 3)
+    screenshot(member, "live-documents-uploaded-confidential-1280x800")

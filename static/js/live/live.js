@@ -114,6 +114,17 @@ socket.on("participants", (payload) => {
   // Every tablet hears this at once: spread the refetches over a moment.
   loadDirectory(payload.version, Math.random() * 1500);
 });
+socket.on("documents", (payload) => {
+  // A document was added, replaced or removed: the join snapshot carries the list. Every tablet
+  // hears this at once: spread the rejoins over a moment.
+  if (!live.snap || payload.meeting_id !== MID) return;
+  setTimeout(() => socket.emit("join", { meeting_id: MID }, (ack) => {
+    if (!ack || !ack.ok) return;
+    pdfCache.clear();  // a replaced document keeps its id; its file changed
+    shownPage = "";
+    applySnapshot(ack.state);
+  }), Math.random() * 1500);
+});
 socket.on("meeting", (payload) => {
   if (live.snap && payload.status !== live.snap.meeting.status) socket.emit("join", { meeting_id: MID }, (ack) => ack && ack.ok && applySnapshot(ack.state));
 });
@@ -417,6 +428,8 @@ function renderDocuments() {
       // Where the presenter is, for a member reading another document (following, it is this one).
       const onScreen = doc.id === live.presenter.document_id && !open;
       const meta = doc.page_count ? fmt(T.pages, { n: doc.page_count }) : "";
+      // Confidential documents say so where they are chosen (the file itself is watermarked per reader).
+      const secret = (T.classification || {})[doc.classification] || null;
       return el("li", {},
         el("button", {
           class: "live-doc" + (open ? " is-open" : ""), type: "button", "data-document-id": doc.id,
@@ -424,7 +437,8 @@ function renderDocuments() {
           onclick: () => { if (amPresenter()) present(doc.id, 1); else browse(doc.id, 1); showViewer(); },
         },
         el("span", { class: "live-doc__title" }, doc.title),
-        meta || onScreen ? el("span", { class: "live-doc__meta" },
+        meta || onScreen || secret ? el("span", { class: "live-doc__meta" },
+          secret ? el("span", { class: "live-doc__secret" }, secret) : null,
           meta, onScreen ? el("span", { class: "live-doc__screen" }, T.on_screen) : null) : null));
     }) : [el("li", { class: "live-empty" }, T.no_documents)];
     return el("li", {
