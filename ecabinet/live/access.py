@@ -5,7 +5,9 @@ event: they look up the caller's own participation with one indexed query instea
 loading every participant of the session (``meeting.participant_for`` loads them all).
 The rules themselves stay in the meetings domain; it sees the meeting through ``AsSeenBy``.
 """
-from sqlalchemy import inspect, select
+from typing import NamedTuple
+
+from sqlalchemy import and_, bindparam, exists, inspect, select
 
 from ecabinet.extensions import db
 from ecabinet.meetings import access as meetings_access
@@ -59,37 +61,61 @@ def seen_by(user, meeting):
     return _seen(user, meeting)
 
 
-def _join_query(with_participant):
-    from sqlalchemy import and_, bindparam
+class JoinLookup(NamedTuple):
+    """What a join needs to know, read in one query (see load_for_join)."""
 
-    from ecabinet.live.models import LiveState
+    meeting: object
+    state: object            # the live state row, or None before the session's first change
+    participant: object      # the caller's participation, or None
+    user: object             # the socket's user as stored now, or None (a room display)
+    token_revoked_at: object
+    token_expires_at: object
+    other_tablet_open: bool  # the user has another socket in the session's room (on any process)
+
+
+def _join_query(*, with_user, with_token):
+    from ecabinet.accounts.models import ApiToken, User
+    from ecabinet.live.models import LiveConnection, LiveState
     from ecabinet.meetings.models import Meeting
 
-    query = (select(Meeting, LiveState, Participant) if with_participant else select(Meeting, LiveState))
-    query = query.outerjoin(LiveState, LiveState.meeting_id == Meeting.id)
-    if with_participant:
-        query = query.outerjoin(Participant, and_(Participant.meeting_id == Meeting.id,
-                                                  Participant.user_id == bindparam("user_id")))
-    return query.where(Meeting.id == bindparam("meeting_id"))
+    meeting_id, user_id = bindparam("meeting_id"), bindparam("user_id")
+    columns = [Meeting, LiveState]
+    query = select(Meeting).outerjoin(LiveState, LiveState.meeting_id == Meeting.id)
+    if with_user:
+        columns += [Participant, User]
+        query = (query.outerjoin(Participant, and_(Participant.meeting_id == Meeting.id,
+                                                   Participant.user_id == user_id))
+                 .outerjoin(User, User.id == user_id))
+        if with_token:
+            columns += [ApiToken.revoked_at, ApiToken.expires_at]
+            query = query.outerjoin(ApiToken, and_(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id))
+        columns.append(exists().where(LiveConnection.meeting_id == meeting_id, LiveConnection.user_id == user_id,
+                                      LiveConnection.left_at.is_(None), LiveConnection.sid != bindparam("sid")))
+    return query.with_only_columns(*columns).where(Meeting.id == meeting_id)
 
 
-# Built once: the join runs for every tablet when a room fills, and composing the statement cost
-# as much as running it (SQLAlchemy caches the compiled SQL, not the Python expression).
+# Built once per shape: the join runs for every tablet when a room fills, and composing the statement
+# cost as much as running it (SQLAlchemy caches the compiled SQL, not the Python expression).
 _JOIN_QUERIES = {}
 
 
-def load_for_join(meeting_id, user):
-    """(meeting, its live state or None, the user's participation or None) in one query: the join
-    is the most frequent request when a room fills, and on PostgreSQL every query is a round trip."""
-    user_id = getattr(user, "id", None)
-    with_participant = user_id is not None
-    if with_participant not in _JOIN_QUERIES:
-        _JOIN_QUERIES[with_participant] = _join_query(with_participant)
-    row = db.session.execute(_JOIN_QUERIES[with_participant],
-                             {"meeting_id": meeting_id, "user_id": user_id}).first()
+def load_for_join(meeting_id, *, user_id=None, token_id=None, sid=None):
+    """The session, its live state, and for a user's socket: their participation, their user row and
+    token (for the caller to re-check the sign-in) and whether another of their tablets is open in the
+    room, in one query: the join is the most frequent request when a room fills, and on PostgreSQL
+    every query is a round trip. None when there is no such session."""
+    shape = (user_id is not None, token_id is not None)
+    if shape not in _JOIN_QUERIES:
+        _JOIN_QUERIES[shape] = _join_query(with_user=shape[0], with_token=shape[1])
+    row = db.session.execute(_JOIN_QUERIES[shape], {"meeting_id": meeting_id, "user_id": user_id,
+                                                    "token_id": token_id, "sid": sid}).first()
     if row is None:
-        return None, None, None
-    return row[0], row[1], (row[2] if with_participant else None)
+        return None
+    if user_id is None:
+        return JoinLookup(row[0], row[1], None, None, None, None, False)
+    if token_id is None:
+        return JoinLookup(row[0], row[1], row[2], row[3], None, None, bool(row[4]))
+    return JoinLookup(*row[:6], bool(row[6]))
 
 
 def can_join(user, meeting):

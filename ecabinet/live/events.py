@@ -55,15 +55,20 @@ def socket_user():
         return None
     token_id = session.get("token_id")
     if token_id is None:
-        user = db.session.get(User, user_id)
-        if user is None or not user.active or session.get("nonce") != user.session_nonce:
-            raise NotAuthenticated()
-        return user
+        return _still_signed_in(session, db.session.get(User, user_id))
     row = db.session.execute(_USER_AND_TOKEN, {"user_id": user_id, "token_id": token_id}).first()
-    if row is None:
+    return _still_signed_in(session, *(row or (None, None, None)))
+
+
+def _still_signed_in(session, user, token_revoked_at=None, token_expires_at=None):
+    """The socket's user if its sign-in still holds (active; token valid, or the login nonce it
+    connected with still current); NotAuthenticated otherwise."""
+    if user is None or not user.active:
         raise NotAuthenticated()
-    user, revoked_at, expires_at = row
-    if not user.active or revoked_at is not None or expires_at <= utcnow():
+    if session.get("token_id") is None:
+        if session.get("nonce") != user.session_nonce:
+            raise NotAuthenticated()
+    elif token_expires_at is None or token_revoked_at is not None or token_expires_at <= utcnow():
         raise NotAuthenticated()
     return user
 
@@ -308,29 +313,35 @@ def on_join(data):
     meeting_id = _int(data, "meeting_id")
     display_meeting_id = session.get("display_meeting_id")
     if display_meeting_id is not None:
-        meeting, _state, _me = access.load_for_join(meeting_id, None)
-        if meeting_id != display_meeting_id or meeting is None:
+        found = access.load_for_join(meeting_id)
+        if meeting_id != display_meeting_id or found is None:
             raise NotAllowed(_("This display belongs to another session."))
-        user, display = None, True
+        meeting, user, display, other_tablet_open = found.meeting, None, True, False
     else:
-        user, display = socket_user(), False
-        # The meeting, its live state and the caller's participation in one query.
-        meeting, _state, me = access.load_for_join(meeting_id, user)
-        seen = access.AsSeenBy(meeting, user, me) if meeting is not None else None
+        # The session, its live state, the caller's participation and sign-in in one query.
+        found = access.load_for_join(meeting_id, user_id=session.get("user_id"), token_id=session.get("token_id"),
+                                     sid=request.sid)
+        if found is None:
+            user = socket_user()
+        else:
+            user = _still_signed_in(session, found.user, found.token_revoked_at, found.token_expires_at)
+        meeting, display = getattr(found, "meeting", None), False
+        seen = access.AsSeenBy(meeting, user, found.participant) if meeting is not None else None
         if meeting is None or not access.can_join(user, seen):
             operations.record_join_refused(user, meeting_id, "not_found" if meeting is None else "not_participant")
             db.session.commit()
             raise NotAllowed(_("You do not take part in this session."), code="not_participant")
+        other_tablet_open = found.other_tablet_open
     previous = session.get("meeting_id")
     if previous and previous != meeting_id:
         leave_room(meeting_room(previous))
-    newly_online = operations.join_connection(request.sid, meeting, user, process_id(), display=display)
+    operations.join_connection(request.sid, meeting, user, process_id(), display=display)
     join_room(meeting_room(meeting_id))
     session["meeting_id"] = meeting_id
     snapshot = state.snapshot(meeting, user, display=display,
                               me=None if display else seen.participant_for(user))
     broadcasts = []
-    if newly_online and user is not None and user.id in snapshot["presence"]["present"]:
+    if not other_tablet_open and user is not None and user.id in snapshot["presence"]["present"]:
         # Back online: the room stops showing the tablet as connection-lost (coalesced broadcast).
         broadcasts.append(("presence", None, meeting_id, None))
     return {"state": snapshot}, broadcasts

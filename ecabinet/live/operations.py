@@ -331,35 +331,32 @@ def end_floor(meeting, *, actor, user=None):
 # -- connections ---------------------------------------------------------------
 
 
-# Built once (the join runs for every tablet when a room fills): this socket's row, if it has one
-# (a re-join), and the user's other open tablets in the session.
-_SOCKET_AND_OPEN_TABLETS = select(LiveConnection.sid).where(or_(
-    LiveConnection.sid == bindparam("sid"),
-    and_(LiveConnection.meeting_id == bindparam("meeting_id"), LiveConnection.user_id == bindparam("user_id"),
-         LiveConnection.left_at.is_(None)))).limit(50)
-_NEW_CONNECTION = LiveConnection.__table__.insert()
+def _upsert(dialect_name):
+    """INSERT a connection row, or on a re-join of the same socket, UPDATE it (both dialects we run on)."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(LiveConnection.__table__)
+    return statement.on_conflict_do_update(index_elements=["sid"], set_={
+        "meeting_id": statement.excluded.meeting_id, "joined_at": statement.excluded.joined_at, "left_at": None})
+
+
+# Built once per dialect: this runs for every tablet when a room fills.
+_UPSERTS = {}
 
 
 def join_connection(sid, meeting, user, process_id, *, display=False):
-    """Record the socket in the session (one row per socket, written at join: one small write per tablet).
-
-    Returns True when the user had no other open tablet in the session. Core statements, not the
-    unit of work: this runs once per tablet and nothing else in the join needs the row as an object.
-    """
-    user_id = getattr(user, "id", None)
-    sids = set(db.session.execute(_SOCKET_AND_OPEN_TABLETS,
-                                  {"sid": sid, "meeting_id": meeting.id, "user_id": user_id}).scalars())
-    was_online = user_id is not None and bool(sids - {sid})
+    """Record the socket in the session: one row per socket, written at join in one statement (a
+    re-join of the same socket updates its row). Whether the user has another tablet open is read
+    with the join's lookup (live.access.load_for_join)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _UPSERTS:
+        _UPSERTS[dialect] = _upsert(dialect)
     now = utcnow()
-    if sid in sids:
-        db.session.execute(update(LiveConnection).where(LiveConnection.sid == sid)
-                           .values(meeting_id=meeting.id, joined_at=now, left_at=None)
-                           .execution_options(synchronize_session="fetch"))
-    else:
-        db.session.connection().execute(_NEW_CONNECTION, {
-            "sid": sid, "user_id": user_id, "process_id": process_id, "is_display": display,
-            "meeting_id": meeting.id, "connected_at": now, "joined_at": now, "left_at": None})
-    return not was_online
+    db.session.connection().execute(_UPSERTS[dialect], {
+        "sid": sid, "user_id": getattr(user, "id", None), "process_id": process_id, "is_display": display,
+        "meeting_id": meeting.id, "connected_at": now, "joined_at": now, "left_at": None})
 
 
 def close_connection(sid):

@@ -372,3 +372,47 @@ def test_a_tablet_with_a_stale_directory_version_refetches_after_reconnecting(li
     directory = back.call("participants", {"meeting_id": room.meeting_id})
     assert directory["version"] == state["participants_version"]
     assert room.stranger.id in {p["user_id"] for p in directory["participants"]}
+
+
+def test_join_rechecks_the_sign_in_and_the_room_hears_a_tablet_come_back(live_server, room, tablets):
+    """The join reads the caller's token, user and other open tablets with the session in one query:
+    a token revoked behind the server's back (no disconnect sent) is refused at join, and a member
+    whose last tablet returns is shown online again; a second tablet of theirs changes nothing."""
+    from sqlalchemy import update
+
+    from ecabinet.accounts.models import ApiToken
+    from ecabinet.core.db import utcnow
+    from ecabinet.extensions import db
+
+    secretariat = tablets(live_server.url, room.secretariat.username)
+    assert secretariat.join(room.meeting_id)["ok"]
+    member = tablets(live_server.url, room.members[0].username)
+    assert member.join(room.meeting_id)["ok"] and member.call("check_in", {"meeting_id": room.meeting_id})["ok"]
+    secretariat.wait_event("presence", lambda p: room.members[0].id in p["present"])
+
+    doomed = tablets(live_server.url, token=api_token(live_server.url, room.members[1].username))
+    with live_server.app.app_context():
+        db.session.execute(update(ApiToken).where(ApiToken.user_id == room.members[1].id).values(revoked_at=utcnow()))
+        db.session.commit()
+        db.session.remove()
+    refused = doomed.join(room.meeting_id)
+    assert refused["ok"] is False and refused["error"]["code"] == "not_authenticated"
+
+    def presence_after(count, predicate, timeout=10.0):
+        return wait_for(lambda: next((p for p in secretariat.received("presence")[count:] if predicate(p)), None),
+                        timeout)
+
+    # The member's tablet drops past the grace period, then a tablet of theirs comes back.
+    heard = len(secretariat.received("presence"))
+    member.close()
+    assert presence_after(heard, lambda p: room.members[0].id in p["connection_lost"])
+    heard = len(secretariat.received("presence"))
+    back = tablets(live_server.url, room.members[0].username)
+    assert back.join(room.meeting_id)["ok"]
+    assert presence_after(heard, lambda p: room.members[0].id not in p["connection_lost"])
+    # A second tablet while the first is open, or the same socket joining again: no one was lost,
+    # so the room hears nothing.
+    heard = len(secretariat.received("presence"))
+    assert tablets(live_server.url, room.members[0].username).join(room.meeting_id)["ok"]
+    assert back.join(room.meeting_id)["ok"]
+    assert presence_after(heard, lambda p: True, timeout=1.5) is None

@@ -80,6 +80,7 @@ def test_joining_and_presenting_leave_the_room_version_alone(session_live):
     meeting, _secretariat, chair, members = session_live
     before = _room_version(meeting)
     operations.join_connection("sid-a", meeting, members[0], "test")
+    operations.join_connection("sid-a", meeting, members[0], "test")  # a re-join of the same socket
     operations.navigate(meeting, None, 3, actor=chair)
     operations.set_current_item(meeting, meeting.agenda_items[1], actor=chair)
     assert _room_version(meeting) == before
