@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_session_nonce
@@ -222,8 +223,10 @@ def issue_token(user, user_agent=None):
     return token, raw
 
 
-# Built once: composing the statement cost as much as running it.
-_TOKEN_AND_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+# Built once: composing the statement cost as much as running it. The user is loaded into
+# token.user itself (contains_eager): the session's identity map holds objects weakly, so a user
+# loaded beside the token and then dropped was loaded again by the first `token.user`.
+_TOKEN_AND_USER = (select(ApiToken).join(User, User.id == ApiToken.user_id).options(contains_eager(ApiToken.user))
                    .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
@@ -231,14 +234,12 @@ def find_token(raw):
     """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
     if not raw:
         return None
-    # The token and its user in one query (every API request and socket connect runs this);
-    # token.user is then answered from the session's identity map.
-    row = db.session.execute(_TOKEN_AND_USER, {"token_hash": _hash_token(raw)}).one_or_none()
-    if row is None:
+    # The token and its user in one query (every API request and socket connect runs this).
+    token = db.session.execute(_TOKEN_AND_USER, {"token_hash": _hash_token(raw)}).scalar_one_or_none()
+    if token is None:
         return None
-    token, user = row
     if token.revoked_at is not None or token.expires_at <= utcnow():
         return None
-    if not user.active:
+    if not token.user.active:
         return None
     return token

@@ -85,3 +85,30 @@ def test_every_login_is_in_the_audit_chain(client):
     login_json(client, "khanh")
     count, broken = verify_chain()
     assert broken is None and count >= 3
+
+
+def test_a_bearer_token_and_its_user_are_one_query(app):
+    """Every API request and socket connect looks the token up: the user comes in the same statement,
+    even when nothing else in the session holds the user (the identity map keeps objects weakly)."""
+    from sqlalchemy import event
+
+    with app.test_request_context():
+        user = create_user()
+        _token, raw = operations.issue_token(user)
+        user_id = user.id
+        db.session.flush()
+        db.session.expunge_all()
+        del user, _token
+        statements = []
+        engine = db.session.get_bind().engine
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            token = operations.find_token(raw)
+            assert token.user.id == user_id and token.user.active
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(statements) == 1
