@@ -576,6 +576,29 @@ def test_a_document_uploaded_during_the_session_reaches_the_tablets(live_server,
     expect(listed).to_contain_text(title, timeout=10_000)
     expect(listed.locator(".live-doc__secret")).to_have_text("Mật")
     expect(member.locator(".live-doc__secret")).to_have_count(1)
+    # Opening it: while the file is on its way the old page dims under a spinner.
+    held, released = [], []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    member.route(f"**/api/v1/documents/{document_id}/file*", hold)
     listed.click()
+    stage = member.locator('[data-live="stage"]')
+    expect(stage).to_have_attribute("data-loading", "true")
+    expect(member.locator('[data-live="doc-title"]')).to_have_text(title)
+    for _ in range(100):  # PDF.js loads, then asks for the file (the route answers it meanwhile)
+        if held:
+            break
+        member.wait_for_timeout(100)
+    assert held, "the tablet asked for the file"
+    screenshot(member, "live-documents-loading-1280x800")
+    released.append(True)
+    for route in held:
+        route.continue_()
     _expect_pdf_page(member, document_id, 1, 3)
+    expect(stage).not_to_have_attribute("data-loading", "true")
     screenshot(member, "live-documents-uploaded-confidential-1280x800")

@@ -521,21 +521,26 @@ async function renderPdf(docId, page) {
   const canvas = $("canvas"), placeholder = $("placeholder");
   const doc = docId !== null && docId !== undefined ? docById(docId) : null;
   const token = ++renderToken;
+  const stageNow = $("stage");
   if (!doc || !doc.url || !canvas) {
     if (canvas) canvas.hidden = true;
     if (placeholder) placeholder.hidden = false;
+    if (stageNow) delete stageNow.dataset.loading;
     shownPage = "";
     return;
   }
-  const stageNow = $("stage");
   const wanted = `${doc.id}:${page}:${stageNow.clientWidth}x${stageNow.clientHeight}:${window.devicePixelRatio || 1}`;
   // Presence, floor and agenda updates redraw the viewer too: leave an unchanged page alone.
-  if (wanted === shownPage && !canvas.hidden) return;
+  if (wanted === shownPage && !canvas.hidden) { delete stageNow.dataset.loading; return; }
   try {
     if (!pdfjs) {
       pdfjs = await import(cfg.pdfjs);
       pdfjs.GlobalWorkerOptions.workerSrc = cfg.pdfjs_worker;
     }
+    // Another document than the one on the canvas: its title is already shown above the old page,
+    // so say it is coming (a large file takes a moment on a busy room's Wi-Fi).
+    const switching = canvas.dataset.documentId !== String(doc.id);
+    if (switching) stageNow.dataset.loading = "true";
     if (!pdfCache.has(doc.id)) pdfCache.set(doc.id, pdfjs.getDocument(documentSource(doc)).promise);
     const pdf = await pdfCache.get(doc.id);
     const pdfPage = await pdf.getPage(Math.min(page, pdf.numPages));
@@ -563,7 +568,9 @@ async function renderPdf(docId, page) {
     canvas.dataset.page = String(pdfPage.pageNumber);
     canvas.hidden = false;
     if (placeholder) placeholder.hidden = true;
+    if (token === renderToken) delete stageNow.dataset.loading;
   } catch (error) {
+    delete stageNow.dataset.loading;
     pdfCache.delete(doc.id);
     shownPage = "";
     canvas.hidden = true;
