@@ -3,7 +3,7 @@ import pytest
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.documents import pdfs
-from tests.e2e.test_live_browser import stop_watching, watch_canvas
+from tests.e2e.canvas import stop_watching, watch_canvas
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
