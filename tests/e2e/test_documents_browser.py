@@ -115,17 +115,24 @@ def test_secretariat_uploads_and_member_reads_on_tablets(prepared, new_page):
     screenshot(secret, "documents-reader-confidential-800x1280")
 
 
-def test_offline_download_marks_documents_available(prepared, new_page):
-    server, meeting_id, files = prepared
+def _upload_as_secretariat(server, meeting_id, path):
+    """Upload a PDF through the API as the demo secretariat; returns the response (201)."""
     import requests
 
     session = requests.Session()
-    token = session.post(f"{server.url}/api/v1/session", json={"username": "thuky", "password": PASSWORD}).json()["token"]
-    with open(files["To trinh dau tu cong.pdf"], "rb") as handle:
+    token = session.post(f"{server.url}/api/v1/session", json={"username": "thuky", "password": PASSWORD},
+                         timeout=10).json()["token"]
+    with open(path, "rb") as handle:
         created = session.post(f"{server.url}/api/v1/meetings/{meeting_id}/documents",
-                               headers={"Authorization": f"Bearer {token}"},
+                               headers={"Authorization": f"Bearer {token}"}, timeout=60,
                                files={"file": ("To trinh.pdf", handle, "application/pdf")}, data={"kind": "submission"})
-    assert created.status_code == 201
+    assert created.status_code == 201, created.text
+    return created
+
+
+def test_offline_download_marks_documents_available(prepared, new_page):
+    server, meeting_id, files = prepared
+    created = _upload_as_secretariat(server, meeting_id, files["To trinh dau tu cong.pdf"])
     page = new_page(TABLET_LANDSCAPE)
     browser_login(page, server.url, "thanhvien", PASSWORD)
     page.goto(f"{server.url}/meetings/{meeting_id}")
@@ -180,15 +187,7 @@ def test_reader_turns_pages_without_a_blank_frame(prepared, new_page):
     """Buttons, page number, swipe, search hits, zoom and pinch: in every frame between one page and
     the next, the reader shows a drawn page, its frame fits it, and its marks belong to it."""
     server, meeting_id, files = prepared
-    import requests
-
-    session = requests.Session()
-    token = session.post(f"{server.url}/api/v1/session", json={"username": "thuky", "password": PASSWORD}).json()["token"]
-    with open(files["To trinh dau tu cong.pdf"], "rb") as handle:
-        created = session.post(f"{server.url}/api/v1/meetings/{meeting_id}/documents",
-                               headers={"Authorization": f"Bearer {token}"},
-                               files={"file": ("To trinh.pdf", handle, "application/pdf")}, data={"kind": "submission"})
-    assert created.status_code == 201
+    created = _upload_as_secretariat(server, meeting_id, files["To trinh dau tu cong.pdf"])
     reader = new_page(TABLET_PORTRAIT)
     browser_login(reader, server.url, "thanhvien", PASSWORD)
     reader.goto(f"{server.url}/meetings/{meeting_id}/documents/{created.json()['id']}/read")

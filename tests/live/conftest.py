@@ -15,6 +15,27 @@ from tests.factories import PASSWORD
 GRACE_SECONDS = "1"
 
 
+@pytest.fixture
+def in_request(app):
+    """Operations translate their error messages: they run inside a request, as in the app."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def session_live():
+    """A live session in the test's transaction: the secretariat, a chair, three members, two items."""
+    from ecabinet.meetings.models import MeetingStatus
+    from tests.factories import create_meeting, create_secretariat, create_user
+
+    secretariat = create_secretariat()
+    chair = create_user()
+    members = [create_user() for _ in range(3)]
+    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=members,
+                             agenda=("Một", "Hai"))
+    return meeting, secretariat, chair, members
+
+
 @pytest.fixture(autouse=True)
 def _short_grace(monkeypatch):
     """Servers started by these tests announce a lost connection after 1 s instead of 15."""

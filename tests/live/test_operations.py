@@ -7,24 +7,10 @@ from ecabinet.extensions import db, socketio
 from ecabinet.live import operations, state
 from ecabinet.live.models import LiveState
 from ecabinet.meetings.models import Attendance, MeetingStatus
-from tests.factories import create_meeting, create_secretariat, create_user
+from tests.factories import create_meeting, create_user
 
 
-@pytest.fixture(autouse=True)
-def _request(app):
-    """Operations translate their error messages: they run inside a request, as in the app."""
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def session_live():
-    secretariat = create_secretariat()
-    chair = create_user()
-    members = [create_user() for _ in range(3)]
-    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=members,
-                             agenda=("Một", "Hai"))
-    return meeting, secretariat, chair, members
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 def test_seq_increases_with_every_change(session_live):

@@ -9,26 +9,19 @@ from ecabinet.live import operations, state
 from ecabinet.live.models import LiveState
 from ecabinet.live.room import room_of
 from ecabinet.meetings import operations as meetings
-from ecabinet.meetings.models import AgendaItem, MeetingStatus, Participant, Role
-from tests.factories import create_meeting, create_secretariat, create_user
+from ecabinet.meetings.models import AgendaItem, Participant, Role
+from tests.factories import create_user
 
 
-@pytest.fixture(autouse=True)
-def _request(app):
-    with app.test_request_context():
-        yield
+pytestmark = pytest.mark.usefixtures("in_request")
 
 
 @pytest.fixture
-def session_live():
-    secretariat = create_secretariat()
-    chair = create_user()
-    members = [create_user() for _ in range(3)]
-    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=members,
-                             agenda=("Một", "Hai"))
-    operations.get_state(meeting)
+def session_live(session_live):
+    """The session with its live state row stored (the room's shared part is kept only then)."""
+    operations.get_state(session_live[0])
     db.session.commit()
-    return meeting, secretariat, chair, members
+    return session_live
 
 
 def _room_version(meeting):
