@@ -10,7 +10,7 @@ from ecabinet.audit.operations import record
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.extensions import db
-from ecabinet.live import access, documents
+from ecabinet.live import access, documents, versions
 from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
 from ecabinet.meetings.models import Attendance, Meeting, MeetingStatus, Participant, Role
 
@@ -31,6 +31,7 @@ def get_state(meeting):
         with db.session.begin_nested():
             state = LiveState(meeting_id=meeting.id, page=1, seq=0, updated_at=utcnow())
             db.session.add(state)
+        versions.note_room_changed(db.session(), meeting.id)
     except IntegrityError:
         state = db.session.get(LiveState, meeting.id, populate_existing=True)
     return state

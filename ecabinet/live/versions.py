@@ -128,6 +128,12 @@ def _after_flush(session, _context):
             session.expire(state, ["participants_version", "room_version"])
 
 
+def note_room_changed(session, meeting_id):
+    """This transaction changed the session's room in a way the counter does not show (it created
+    the live state row: a rollback would take it away, and the counter would start again at 0)."""
+    session.info.setdefault(_ROOM_BUMPED, set()).add(meeting_id)
+
+
 def bumped_in_transaction(session, meeting_id):
     """Whether this (uncommitted) transaction changed the session's shared room state: what it reads
     then is not what the version stands for in other transactions (live.room does not cache it)."""

@@ -9,8 +9,8 @@ from ecabinet.live import operations, state
 from ecabinet.live.models import LiveState
 from ecabinet.live.room import room_of
 from ecabinet.meetings import operations as meetings
-from ecabinet.meetings.models import AgendaItem, Participant, Role
-from tests.factories import create_user
+from ecabinet.meetings.models import AgendaItem, MeetingStatus, Participant, Role
+from tests.factories import create_meeting, create_secretariat, create_user
 
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -142,3 +142,20 @@ def test_each_caller_sees_only_the_documents_they_may_read(session_live):
     assert seen_by_guest == {open_doc.id}
     listed = state.snapshot(meeting, members[0])["documents"]
     assert {d["page_count"] for d in listed} == {12} and all(d["url"] for d in listed)
+
+
+def test_nothing_is_kept_from_a_transaction_that_created_the_live_state_and_rolled_back():
+    """A session's first join creates its live state row (version 0). Rolled back, the row is gone,
+    and changes made meanwhile bump nothing: the next first join must not get the old build."""
+    secretariat, chair, member, other = create_secretariat(), create_user(), create_user(), create_user()
+    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=[member, other])
+    db.session.commit()
+    assert members_present(state.snapshot(meeting, other)) == set()  # creates the row, builds
+    db.session.rollback()
+    operations.check_in(meeting.participant_for(member), actor=member)  # no state row: no counter moves
+    db.session.commit()
+    assert members_present(state.snapshot(meeting, other)) == {member.id}
+
+
+def members_present(snapshot):
+    return set(snapshot["presence"]["present"])
