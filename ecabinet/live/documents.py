@@ -32,10 +32,11 @@ class DocumentFacts:
 
     __slots__ = ("id", "title", "agenda_item_id", "page_count", "classification", "guests_allowed", "meeting")
 
-    def __init__(self, meeting, row):
+    def __init__(self, row):
         (self.id, self.title, self.agenda_item_id, self.page_count, self.classification,
          self.guests_allowed) = row
-        self.meeting = meeting
+        # Set per caller (seen_through): the kept list holds no ORM object of the session that built it.
+        self.meeting = None
 
     @property
     def is_confidential(self):
@@ -63,7 +64,7 @@ def document_facts(meeting):
                Document.guests_allowed)
         .where(Document.meeting_id == meeting.id).order_by(Document.position, Document.id)
     ).all()
-    return [DocumentFacts(meeting, row) for row in rows]
+    return [DocumentFacts(row) for row in rows]
 
 
 def visible_documents(facts, meeting, user):
