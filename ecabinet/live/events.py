@@ -311,10 +311,9 @@ def _user_in(meeting, data, name="user_id"):
 def on_join(data):
     session = _socket_session()
     meeting_id = _int(data, "meeting_id")
-    display_meeting_id = session.get("display_meeting_id")
-    if display_meeting_id is not None:
-        found = access.load_for_join(meeting_id)
-        if meeting_id != display_meeting_id or found is None:
+    if session.get("display_meeting_id") is not None:
+        found = access.load_for_join(_display_session_id(session, meeting_id))
+        if found is None:
             raise NotAllowed(_("This display belongs to another session."))
         meeting, user, display, other_tablet_open = found.meeting, None, True, False
     else:
@@ -351,15 +350,20 @@ def on_join(data):
 def on_participants(data):
     """The session's participant directory with its version (tablets ask when theirs differs)."""
     session = _socket_session()
-    meeting_id = _int(data, "meeting_id")
-    display_meeting_id = session.get("display_meeting_id")
-    if display_meeting_id is not None:
-        meeting = db.session.get(Meeting, meeting_id)
-        if meeting_id != display_meeting_id or meeting is None:
+    if session.get("display_meeting_id") is not None:
+        meeting = db.session.get(Meeting, _display_session_id(session, _int(data, "meeting_id")))
+        if meeting is None:
             raise NotAllowed(_("This display belongs to another session."))
     else:
         meeting = _meeting_for(data, socket_user())
     return directory.directory_json(meeting), []
+
+
+def _display_session_id(session, meeting_id):
+    """A room display's socket asks only about the session its token was issued for."""
+    if meeting_id != session.get("display_meeting_id"):
+        raise NotAllowed(_("This display belongs to another session."))
+    return meeting_id
 
 
 @live_event

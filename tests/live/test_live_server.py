@@ -311,6 +311,9 @@ def test_room_display_follows_with_its_own_token(live_server, room, tablets):
         state = display.join(room.meeting_id)["state"]
         assert state["me"]["display"] is True and state["can_present"] is False
         assert display.call("check_in", {"meeting_id": room.meeting_id})["error"]["code"] == "not_authenticated"
+        # The room's names for its screen, and no other session's.
+        assert display.call("participants", {"meeting_id": room.meeting_id})["ok"] is True
+        assert display.call("participants", {"meeting_id": room.other_id})["error"]["code"] == "forbidden"
         chair = tablets(live_server.url, room.chair.username)
         chair.join(room.meeting_id)
         chair.call("navigate", {"meeting_id": room.meeting_id, "document_id": room.doc_ids[0], "page": 5})
