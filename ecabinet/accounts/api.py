@@ -1,5 +1,5 @@
 """JSON API: /api/v1/session, /api/v1/me, /api/v1/users."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ecabinet.accounts import operations
 from ecabinet.accounts.access import can_list_users, can_manage_users
 from ecabinet.accounts.auth import current_token, login_required, permission_required
+from ecabinet.accounts.device import forget_device
 from ecabinet.accounts.models import Unit, User
 from ecabinet.core.api import bool_field, get_json, iso, text_field
 from ecabinet.core.errors import InvalidValue, NotAuthenticated, Throttled
@@ -54,7 +55,7 @@ def delete_session():
     operations.logout(current_user._get_current_object(), current_token())
     db.session.commit()
     logout_user()
-    return "", 204
+    return forget_device(make_response("", 204))
 
 
 @bp.route("/me")

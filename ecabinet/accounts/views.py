@@ -1,7 +1,7 @@
 """Pages: login, logout, own password, language, and the admin's users and units."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ecabinet.accounts import operations
 from ecabinet.accounts.access import can_manage_users
 from ecabinet.accounts.auth import login_required, permission_required
+from ecabinet.accounts.device import forget_device
 from ecabinet.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UnitForm, UserForm
 from ecabinet.accounts.models import Unit, User
 from ecabinet.core.errors import DomainError, NotAuthenticated, Throttled
@@ -48,7 +49,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("meetings.home"))
     elif request.method == "POST":
         status = 400
-    return render_template("accounts/login.html", form=form), status
+    return forget_device(make_response(render_template("accounts/login.html", form=form), status))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -59,7 +60,7 @@ def logout():
         db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
-    return redirect(url_for("accounts.login"))
+    return forget_device(redirect(url_for("accounts.login")))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

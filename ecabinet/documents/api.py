@@ -9,10 +9,11 @@ from ecabinet.core.push import push_to_meeting
 from ecabinet.documents import operations
 from ecabinet.documents.access import can_download_book, can_manage_documents, can_view_document
 from ecabinet.documents.book import documents_in_agenda_order
-from ecabinet.documents.delivery import send_book, send_version
+from ecabinet.documents.delivery import reader_etag, send_book, send_version
 from ecabinet.documents.loaders import load_document, load_note, load_version
 from ecabinet.documents.models import Classification, DocumentKind, DocumentNote, NoteKind
 from ecabinet.accounts.auth import login_required
+from ecabinet.accounts.device import current_device_owner
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting
 
@@ -216,23 +217,35 @@ def book(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/offline", methods=["GET"])
 @login_required
 def offline_manifest(meeting_id):
-    """What a tablet caches to keep reading without the network: the reader's allowed versions."""
+    """What a tablet may keep of this session to read without the network, for this reader.
+
+    The service worker downloads it, and at each connection asks again: a copy whose URL (the
+    version) or ETag (the watermark, the reader) is no longer listed leaves the device, and a
+    session that answers 404 takes all its copies with it.
+    """
     meeting = load_meeting(meeting_id)
-    documents = visible_documents(meeting, current_user)
+    held = [(item, d) for item, docs in documents_in_agenda_order(meeting, current_user) for d in docs]
     return jsonify({
         "meeting_id": meeting.id,
-        "documents": [{"id": d.id, "title": d.title, "size": d.current.size,
+        "title": meeting.title,
+        "starts_at": iso(meeting.starts_at),
+        "owner": current_device_owner(),
+        "documents": [{"id": d.id, "title": d.title, "size": d.current.size, "pages": d.current.page_count,
+                       "version": d.current.number, "confidential": d.is_confidential,
+                       "item": item.number if item else None,
+                       "etag": reader_etag(d, d.current, current_user),
                        "file_url": url_for("documents.version_file", meeting_id=meeting.id, document_id=d.id,
                                            version_id=d.current.id),
-                       "read_url": url_for("documents.read", meeting_id=meeting.id, document_id=d.id)}
-                      for d in documents],
+                       "read_url": url_for("documents.read", meeting_id=meeting.id, document_id=d.id),
+                       "notes_url": url_for("documents_api.list_notes", document_id=d.id)}
+                      for item, d in held],
         "pages": [url_for("meetings.show", meeting_id=meeting.id)],
         # What the reader page loads, so it opens with the network gone.
         "assets": [url_for("static", filename=name) for name in (
-            "css/fonts.css", "css/ecabinet.css", "css/documents.css", "js/ecabinet.js", "js/documents/reader.js",
+            "css/fonts.css", "css/ecabinet.css", "css/documents.css", "js/ecabinet.js", "js/documents/device.js",
+            "js/documents/offline.js", "js/documents/reader.js", "js/documents/offline-page.js",
             "vendor/pdfjs/pdf.min.mjs", "vendor/pdfjs/pdf.worker.min.mjs", "vendor/socket.io/socket.io.min.js")],
-        "api": [url_for("documents_api.list_documents", meeting_id=meeting.id)]
-        + [url_for("documents_api.list_notes", document_id=d.id) for d in documents],
+        "api": [url_for("documents_api.list_documents", meeting_id=meeting.id)],
     })
 
 

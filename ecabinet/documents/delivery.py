@@ -8,6 +8,7 @@ from flask import current_app, request, send_file
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from ecabinet.accounts.auth import bearer_token
 from ecabinet.core.db import utcnow
 from ecabinet.documents import operations
 from ecabinet.documents.pdf import DEFAULT_FONT, watermark_pdf
@@ -17,6 +18,9 @@ from ecabinet.server import run_in_worker
 
 IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
+# A browser's HTTP cache is shared by everyone who uses the tablet and outlives a logout: pages
+# get document bytes uncached, and the offline copies are kept per user by the service worker.
+NOT_STORED = "private, no-store"
 
 
 def reader_key(user):
@@ -47,12 +51,19 @@ def stamped_copy(version, user):
     return target
 
 
+def reader_etag(document, version, user):
+    """The ETag of the bytes this reader gets: it changes with the version, with the watermark
+    (a document that became confidential) and with what the stamp says about the reader."""
+    if document.needs_watermark:
+        return f"{version.sha256[:32]}-u{user.id}-{reader_key(user)}"
+    return version.sha256
+
+
 def reader_file(document, version, user):
     """(path, etag) of the bytes this reader gets for this version."""
-    storage = get_storage()
     if document.needs_watermark:
-        return stamped_copy(version, user), f"{version.sha256[:32]}-u{user.id}-{reader_key(user)}"
-    return storage.local_path(version.sha256), version.sha256
+        return stamped_copy(version, user), reader_etag(document, version, user)
+    return get_storage().local_path(version.sha256), reader_etag(document, version, user)
 
 
 def _is_first_request():
@@ -96,10 +107,16 @@ def send_to_room_display(document, meeting):
     return send_path(path, etag, f"{Path(version.filename).stem}.pdf", immutable=False)
 
 
+def _cache_control(immutable):
+    if bearer_token() is None:
+        return NOT_STORED  # a browser: see NOT_STORED
+    return IMMUTABLE if immutable else REVALIDATE  # an app with its own login and its own cache
+
+
 def send_path(path, etag, download_name, *, immutable):
     """The file with ETag, Range and caching headers; through nginx when configured."""
     prefix = current_app.config.get("DOCUMENTS_X_ACCEL_PREFIX")
-    cache_control = IMMUTABLE if immutable else REVALIDATE
+    cache_control = _cache_control(immutable)
     if prefix:
         storage = get_storage()
         relative = Path(path).resolve().relative_to(Path(storage.root).resolve())

@@ -53,14 +53,25 @@ def documents_header_action(meeting, user):
     return "documents/_header_action.html", {"has_documents": True}
 
 
-@bp.route("/meetings/sw.js")
+@bp.route("/sw.js")
 def service_worker():
-    """The offline reader's service worker; served here so its scope covers every session page."""
+    """The service worker that keeps each user's offline copies; at the root so that it also sees the
+    login page and the logout (a signed-out device must stop serving copies at once)."""
     response = send_file(ROOT / "static" / "js" / "documents" / "sw.js", mimetype="text/javascript",
                          max_age=0)
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Service-Worker-Allowed"] = "/meetings/"
     return response
+
+
+# Where tablets registered the worker before: they update to the same script, which retires itself.
+bp.add_url_rule("/meetings/sw.js", "legacy_service_worker", service_worker)
+
+
+@bp.route("/offline")
+def offline():
+    """What the service worker shows instead of a page it cannot fetch: no user's data in it (the
+    list of copies on the device is filled in by the worker for the user signed in on it)."""
+    return render_template("documents/offline.html")
 
 
 @bp.route("/meetings/<int:meeting_id>/documents/upload")

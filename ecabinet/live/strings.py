@@ -7,6 +7,7 @@ def client_strings():
         "connected": _("Connected"),
         "connecting": _("Connecting…"),
         "reconnecting": _("Reconnecting…"),
+        "offline": _("No connection: a live session cannot be followed offline."),
         "refused": _("Your session has ended. Please log in again."),
         "display_refused": _("This display link is no longer valid. Ask the secretariat for a new one."),
         "follow": _("Follow the presenter"),

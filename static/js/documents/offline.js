@@ -1,8 +1,10 @@
-// Session page: "download for offline reading" and which documents are already on this tablet.
+// Session page: "download for offline reading" and which documents are already on this tablet for
+// the user signed in (the service worker keeps each user's copies apart: device.js, sw.js).
 (function () {
   "use strict";
   var card = document.getElementById("documents");
-  if (!card) return;
+  var device = window.ecabinetDevice;
+  if (!card || !device) return;
   var button = card.querySelector("[data-offline-download]");
   var status = card.querySelector("[data-offline-status]");
   if (!button || !status) return;
@@ -11,27 +13,24 @@
     var message = status.dataset["text" + key.charAt(0).toUpperCase() + key.slice(1)] || "";
     status.textContent = message.replace(/%\((\w+)\)s/g, function (_m, name) { return values ? values[name] : ""; });
   }
-  if (!("serviceWorker" in navigator) || !("caches" in window)) {
+  if (!device.supported || !device.owner) {
     say("unsupported");
     button.disabled = true;
     return;
   }
   function mark() {
-    return caches.open("ecabinet-documents-v1").then(function (cache) {
-      return Promise.all(rows.map(function (row) {
-        return cache.match(row.dataset.fileUrl).then(function (hit) {
-          row.querySelector(".doc-offline").hidden = !hit;
-          return !!hit;
-        });
-      }));
-    }).then(function (found) {
-      var done = found.filter(Boolean).length;
+    return device.heldFiles().then(function (held) {
+      var done = 0;
+      rows.forEach(function (row) {
+        var hit = held.has(row.dataset.fileUrl);
+        row.querySelector(".doc-offline").hidden = !hit;
+        if (hit) done += 1;
+      });
       if (done === rows.length && rows.length) say("done", {total: rows.length});
       else if (done) say("partial", {done: done, total: rows.length});
       return done;
     });
   }
-  navigator.serviceWorker.register(card.dataset.swUrl, {scope: "/meetings/"}).catch(function () {});
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data.type === "progress") { say("busy", {done: data.done, total: data.total}); mark(); }
@@ -43,18 +42,13 @@
   button.addEventListener("click", function () {
     button.disabled = true;
     say("busy", {done: 0, total: rows.length});
-    fetch(card.dataset.offlineManifest, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.json(); })
-      .then(function (manifest) {
-        return navigator.serviceWorker.ready.then(function (registration) {
-          registration.active.postMessage({
-            type: "download",
-            files: manifest.documents.map(function (d) { return d.file_url; }),
-            pages: manifest.pages.concat(manifest.assets || [], manifest.documents.map(function (d) { return d.read_url; }), manifest.api),
-          });
-        });
+    device.ready
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        registration.active.postMessage({type: "download", manifest_url: card.dataset.offlineManifest});
       })
       .catch(function () { button.disabled = false; say("failed"); });
   });
-  mark();
+  // What the server allows may have changed since the last visit: mark after the device caught up.
+  device.sync().then(mark, mark);
 })();

@@ -407,20 +407,48 @@ function banner(message) {
   $("[data-banner]").hidden = false;
 }
 
+// Offline: say so, and mark which documents of the list are on this tablet for this user.
+async function showOffline() {
+  banner(text.offline);
+  const held = window.ecabinetDevice ? await window.ecabinetDevice.heldFiles() : new Set();
+  root.querySelectorAll(".reader-library__doc[data-file-url]").forEach((link) => {
+    const here = held.has(link.dataset.fileUrl);
+    link.classList.toggle("is-unavailable", !here);
+    const label = link.querySelector("[data-held]");
+    label.textContent = " · " + (here ? text.held : text.not_held);
+    label.hidden = false;
+  });
+  if (root.querySelector(".reader-library__doc.is-unavailable")) $("[data-search-status]").textContent = text.offline_library;
+}
+
+function showOnline() {
+  $("[data-banner]").hidden = true;
+  root.querySelectorAll(".reader-library__doc").forEach((link) => link.classList.remove("is-unavailable"));
+  root.querySelectorAll("[data-held]").forEach((label) => { label.hidden = true; });
+}
+
 function bindLive() {
-  window.addEventListener("offline", () => banner(text.offline));
-  window.addEventListener("online", () => { $("[data-banner]").hidden = true; });
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", showOnline);
+  if (!navigator.onLine) showOffline();
   if (typeof window.io !== "function") return;
   const socket = window.io({transports: ["websocket", "polling"]});
   const meetingId = Number(root.dataset.meetingId);
-  socket.on("connect", () => socket.emit("join", {meeting_id: meetingId}));
+  const device = window.ecabinetDevice;
+  socket.on("connect", () => {
+    socket.emit("join", {meeting_id: meetingId});
+    if (device) device.sync(true);  // what this user may still hold may have changed meanwhile
+  });
+  socket.on("connect_error", (error) => {
+    if (device && error && error.data && error.data.code === "not_authenticated") device.signOut();
+  });
+  socket.on("disconnect", (reason) => { if (device && reason === "io server disconnect") device.check(); });
   socket.on("documents", (payload) => { if (payload && payload.meeting_id === meetingId) banner(text.list_changed); });
 }
 
 async function main() {
   bindControls();
   bindGestures();
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register(root.dataset.swUrl, {scope: "/meetings/"}).catch(() => {});
   try {
     const lib = await loadPdfjs();
     state.pdf = await lib.getDocument({url: root.dataset.fileUrl, withCredentials: true,

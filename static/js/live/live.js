@@ -84,8 +84,20 @@ function call(event, data) {
   });
 }
 
+// Offline copies on this tablet are the signed-in user's (documents/device.js): each connection
+// asks what this user may still hold, and a refused session leaves the device with nothing.
+const device = cfg.mode === "display" ? null : window.ecabinetDevice;
+
+function showOffline(offline) {
+  if (offline) setConnection("offline", T.offline);
+  $all("offline").forEach((node) => { node.hidden = !offline; });
+}
+window.addEventListener("offline", () => showOffline(true));
+window.addEventListener("online", () => { showOffline(false); setConnection("reconnecting", T.reconnecting); });
+
 socket.on("connect", async () => {
   setConnection("connecting", T.connecting);
+  if (device) device.sync(true);
   const ack = await call("join");
   if (ack && ack.ok) {
     applySnapshot(ack.state);
@@ -95,12 +107,20 @@ socket.on("connect", async () => {
   }
 });
 socket.on("disconnect", (reason) => {
-  if (reason === "io server disconnect") setConnection("refused", cfg.mode === "display" ? T.display_refused : T.refused);
+  if (!navigator.onLine) showOffline(true);
+  else if (reason === "io server disconnect") {
+    setConnection("refused", cfg.mode === "display" ? T.display_refused : T.refused);
+    if (device) device.check();
+  } else setConnection("reconnecting", T.reconnecting);
+});
+socket.io.on("reconnect_attempt", () => {
+  if (!navigator.onLine) showOffline(true);
   else setConnection("reconnecting", T.reconnecting);
 });
-socket.io.on("reconnect_attempt", () => setConnection("reconnecting", T.reconnecting));
 socket.on("connect_error", (err) => {
-  if (!socket.active) setConnection("refused", cfg.mode === "display" ? T.display_refused : T.refused);
+  if (device && err && err.data && err.data.code === "not_authenticated") device.signOut();
+  if (!navigator.onLine) showOffline(true);
+  else if (!socket.active) setConnection("refused", cfg.mode === "display" ? T.display_refused : T.refused);
   else setConnection("reconnecting", T.reconnecting);
 });
 
