@@ -40,11 +40,12 @@ def tablet_session(live_server):
     from ecabinet.extensions import db
     from ecabinet.meetings.models import MeetingStatus
     from tests.documents.helpers import upload
-    from tests.factories import create_meeting, create_secretariat, create_user
+    from tests.factories import create_admin, create_meeting, create_secretariat, create_user
 
     app = live_server.app
     with app.app_context():
         secretariat = create_secretariat(username="thuky", full_name="Trần Thị Thư Ký")
+        create_admin(username="quantri", full_name="Nguyễn Quản Trị")
         member = create_user(username="thanhvien", full_name="Lê Văn Thành", unit="Sở Tài chính",
                              title="Giám đốc Sở")
         guest = create_user(username="khachmoi", full_name="Phạm Thị Khách", unit="Báo Lai Châu")
@@ -257,19 +258,43 @@ def test_a_device_whose_session_is_gone_serves_nothing_offline(tablet_session, n
     page.context.set_offline(False)
 
 
-def test_deactivated_member_loses_the_copies_at_the_next_page(tablet_session, new_page):
+def _deactivate(server, user_id):
     from ecabinet.accounts import operations as accounts
     from ecabinet.accounts.models import User
     from ecabinet.extensions import db
 
+    with server.app.app_context():
+        accounts.set_user_active(db.session.get(User, user_id), False)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_deactivated_member_loses_the_copies_at_the_next_page(tablet_session, new_page):
     server, ids = tablet_session
     page = new_page(TABLET_LANDSCAPE)
     browser_login(page, server.url, "thanhvien", PASSWORD)
     _download(page, server, ids)
-    with server.app.app_context():
-        accounts.set_user_active(db.session.get(User, ids["member"]), False)
-        db.session.commit()
-        db.session.remove()
+    _deactivate(server, ids["member"])
     page.goto(f"{server.url}/meetings/{ids['meeting']}")
     assert "/login" in page.url
+    assert _owned(page.evaluate(CACHES)) == {}
+
+
+def test_a_member_deactivated_while_reading_is_signed_out_of_the_tablet(tablet_session, new_page):
+    """The server closes the reader's socket; the page finds its session gone, deletes the copies
+    and shows the login page, without the member doing anything."""
+    server, ids = tablet_session
+    page = new_page(TABLET_PORTRAIT)
+    browser_login(page, server.url, "thanhvien", PASSWORD)
+    _download(page, server, ids)
+    _open_reader(page, server.url + _urls(ids, ids["normal"])["read"])
+    page.wait_for_timeout(1500)  # the reader's socket connects after the document opened
+    admin = new_page(TABLET_LANDSCAPE)   # the administrator, on another device, through the server
+    browser_login(admin, server.url, "quantri", PASSWORD)
+    admin.goto(f"{server.url}/admin/users")
+    assert admin.evaluate("""async (url) => {
+        const body = new URLSearchParams({csrf_token: document.querySelector('meta[name=csrf-token]').content});
+        return (await fetch(url, {method: "POST", body, credentials: "same-origin"})).ok;
+    }""", f"/admin/users/{ids['member']}/active")
+    page.wait_for_url(f"{server.url}/login", timeout=15_000)
     assert _owned(page.evaluate(CACHES)) == {}
