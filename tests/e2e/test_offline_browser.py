@@ -203,6 +203,9 @@ def test_copies_follow_what_the_member_may_still_hold(tablet_session, new_page):
         document.querySelector('meta[name=ecabinet-device]').content)).match(url)).headers.get("ETag")""",
                            normal["version"])
     screenshot(page, "offline-downloaded-800x1280")
+    held = [urls for name, urls in _owned(page.evaluate(CACHES)).items() if name.startswith("ecabinet-pages:")][0]
+    assert {f"/meetings/{ids['meeting']}", f"/api/v1/meetings/{ids['meeting']}/documents", normal["read"],
+            normal["notes"], f"/api/v1/meetings/{ids['meeting']}/offline"} <= set(held), held
 
     with server.app.app_context():
         document = db.session.get(Document, ids["normal"]["id"])

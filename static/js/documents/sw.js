@@ -17,7 +17,6 @@ const SIGNED_OUT = "-";
 const STATE_KEY = "/__ecabinet/device-state";
 const OFFLINE_PAGE = "/offline";
 const LOGOUT_PATH = "/logout";                     // accounts.logout
-const VERSION_FILE = /^\/meetings\/(\d+)\/documents\/\d+\/versions\/\d+\/file$/;
 const DOCUMENT_BYTES = /^\/meetings\/\d+\/(documents\/\d+\/(versions\/\d+\/)?file|book\.pdf)$/;
 const MANIFEST = /^\/api\/v1\/meetings\/(\d+)\/offline$/;
 
@@ -254,7 +253,7 @@ self.addEventListener("fetch", (event) => {
 
 function meetingOf(url) {
   const path = new URL(url, self.location.origin).pathname;
-  const match = MANIFEST.exec(path) || VERSION_FILE.exec(path) || /^\/meetings\/(\d+)(\/|$)/.exec(path);
+  const match = /^(?:\/api\/v1)?\/meetings\/(\d+)(\/|$)/.exec(path);
   return match ? Number(match[1]) : null;
 }
 
@@ -314,6 +313,7 @@ async function store(owner, manifestUrl, manifest, report) {
 // The copies belong to whoever the server answered for (its cookie), whatever the page believed.
 async function download(manifestUrl, report) {
   let done = 0, total = 0;
+  refreshOfflinePage();  // in the language the user reads now
   try {
     const response = await fetch(manifestUrl, {credentials: "same-origin", cache: "no-store"});
     const named = namedOwner(response);
@@ -372,7 +372,7 @@ async function sync() {
     }
     if (!response.ok) continue;
     const fresh = await response.json();
-    if (JSON.stringify(fresh.documents) === JSON.stringify(manifest.documents)) continue;
+    if (JSON.stringify(fresh) === JSON.stringify(manifest)) continue;
     await serial(() => prune(owner, manifest.meeting_id, manifest, fresh));
     await store(owner, url, fresh, () => {});
   }
