@@ -134,6 +134,9 @@ def test_member_logs_out_and_a_guest_gets_nothing_on_the_same_tablet(tablet_sess
     page.wait_for_selector("#offline [data-offline-list] .doc-row")
     assert page.locator("#offline [data-offline-list] .doc-row").count() == 2
     screenshot(page, "offline-live-page-1280x800")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "offline-live-page-390x844")
+    page.set_viewport_size(TABLET_LANDSCAPE)
 
     # Back online, the member logs out from the account menu.
     context.set_offline(False)
