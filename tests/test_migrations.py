@@ -118,3 +118,18 @@ def test_every_utc_column_is_timezone_aware_in_the_migrated_schema(scratch_app):
         columns = sa.inspect(db.engine).get_columns("meetings")
         starts_at = next(c for c in columns if c["name"] == "starts_at")
         assert starts_at["type"].timezone is True
+
+
+def test_revision_files_are_named_by_date_and_time_in_the_order_they_apply():
+    """`%Y%m%d_%H%M_slug.py`: sorting the folder lists the revisions in the order they run."""
+    import re
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    scripts = ScriptDirectory(str(folder))
+    applied = [s.path for s in reversed(list(scripts.walk_revisions()))]
+    names = [Path(p).name for p in applied]
+    assert all(re.match(r"^\d{8}_\d{4}_[a-z0-9_]+\.py$", n) for n in names), names
+    assert names == sorted(names)
