@@ -1,4 +1,5 @@
 """Factories returning real, flushed rows. Tests read like the domain: create_meeting(...)."""
+import functools
 import itertools
 from datetime import timedelta
 
@@ -70,3 +71,32 @@ class Cast:
 
     def user(self, name):
         return None if name == "anonymous" else getattr(self, name)
+
+
+@functools.lru_cache(maxsize=32)
+def _pdf_bytes(pages, title):
+    from tests.documents.pdfs import make_pdf
+
+    return make_pdf(pages, title=title)  # drawing a PDF costs more than the rest of a test scene
+
+
+def create_document(meeting, *, actor, title="Tờ trình về kế hoạch đầu tư công", pages=4, agenda_item=None,
+                    classification="normal", guests_allowed=False, kind="submission", data=None):
+    """A document with one stored version of a real PDF (stored directly: the upload checks have their own tests)."""
+    import tempfile
+    from pathlib import Path
+
+    from ecabinet.documents import operations as documents
+    from ecabinet.documents.storage import get_storage
+
+    data = data if data is not None else _pdf_bytes(pages, title)
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False, dir=get_storage().scratch_dir()) as handle:
+        handle.write(data)
+    sha = get_storage().put(Path(handle.name))
+    Path(handle.name).unlink(missing_ok=True)
+    prepared = documents.PreparedFile(sha, len(data), pages, f"{title[:40]}.pdf")
+    document = documents.add_document(meeting, prepared, actor=actor, title=title, kind=kind,
+                                      agenda_item=agenda_item, classification=classification,
+                                      guests_allowed=guests_allowed)
+    db.session.commit()
+    return document

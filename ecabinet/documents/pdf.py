@@ -231,7 +231,7 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)))
     body_start = len(writer.pages)
-    writer.add_outline_item(nfc(cover["toc_heading"]), 1)
+    writer.add_outline_item(title=nfc(cover["toc_heading"]), page_number=1)
     for section_title, documents in sections:
         placed = []
         for title, path, _pages in documents:
@@ -240,9 +240,9 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
         if not placed:
             continue
         # Bookmarks after the pages exist: a bookmark made before its page points nowhere.
-        parent = writer.add_outline_item(nfc(section_title), placed[0][1])
+        parent = writer.add_outline_item(title=nfc(section_title), page_number=placed[0][1])
         for title, page_index in placed:
-            writer.add_outline_item(nfc(title), page_index, parent=parent)
+            writer.add_outline_item(title=nfc(title), page_number=page_index, parent=parent)
     for front_page, rect, offset in links:
         writer.add_annotation(front_page, Link(rect=rect, target_page_index=body_start + offset))
     writer.page_mode = "/UseOutlines"

@@ -1,127 +1,197 @@
-"""Every documents route × every kind of caller (the flaskr parametrized sweep)."""
+"""Every documents page and API route × every role, against the rules of ecabinet/documents/access.py.
+
+A published session (tests.factories.Cast) with a normal and a confidential document, and a private
+note of the member. Seen from outside: no login → the login page (pages) or 401 (API); not invited
+(stranger, member of another session, an admin who is not in it) → 404; a confidential document
+for a guest → 404 (its existence is not disclosed); someone else's note → 404; invited but not
+allowed → 403; allowed → 200/201/204, or a redirect back to the session for a page form. Every
+route that changes something also checks that it did when allowed and did not when refused.
+"""
 import io
 
 import pytest
 
+from ecabinet.documents.models import Document, DocumentNote
+from ecabinet.documents import operations
+from ecabinet.extensions import db
 from ecabinet.meetings.models import MeetingStatus
 from tests.documents import pdfs
-from tests.documents.helpers import upload
-from tests.factories import Cast
+from tests.factories import Cast, create_document
+from tests.sweep import ROLES, api_request, assert_api_outcome, blueprint_endpoints, run_case
 
-ROLES = ["anonymous", "stranger", "guest", "member", "other_member", "chair", "secretariat"]
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """One published session with a normal and a confidential document (built once for the sweep).
-
-    Built outside the per-test transaction, so it is really committed: the schema is rebuilt
-    afterwards, so that no later test sees these rows.
-    """
-    from tests.conftest import _reset_schema
-
-    from ecabinet.accounts.operations import issue_token
-    from ecabinet.extensions import db
-
-    with app.app_context():
-        cast = Cast(status=MeetingStatus.PUBLISHED)
-        tokens = {}
-        for role in ROLES[1:]:
-            _token, raw = issue_token(cast.user(role))
-            tokens[role] = {"Authorization": f"Bearer {raw}"}
-        db.session.commit()
-        client = app.test_client()
-        normal = upload(client, cast.meeting, pdfs.make_pdf(2), headers=tokens["secretariat"], title="Thường").get_json()
-        secret = upload(client, cast.meeting, pdfs.make_pdf(2), headers=tokens["secretariat"], title="Mật",
-                        classification="confidential").get_json()
-        ids = {"meeting": cast.meeting.id, "normal": normal["id"], "normal_v": normal["version_id"],
-               "secret": secret["id"], "secret_v": secret["version_id"]}
-        db.session.remove()
-    yield ids, tokens
-    _reset_schema(app)
+VISIBLE = {"member", "guest", "chair", "secretariat"}
+ALLOWED = {
+    "public": set(ROLES),
+    "read": VISIBLE,
+    "read_secret": VISIBLE - {"guest"},
+    "manage": {"secretariat"},
+    "manage_secret": {"secretariat"},
+    "own_note": {"member"},
+}
+# Who sees the object at all: everyone else gets 404 for it.
+SEES = {"read": VISIBLE, "read_secret": VISIBLE - {"guest"}, "manage": VISIBLE,
+        "manage_secret": VISIBLE - {"guest"}, "own_note": {"member"}}
 
 
-READ = {"anonymous": 401, "stranger": 404, "guest": 200, "member": 200, "other_member": 404, "chair": 200,
-        "secretariat": 200}
-READ_SECRET = {**READ, "guest": 404}
-MANAGE = {"anonymous": 401, "stranger": 404, "guest": 403, "member": 403, "other_member": 404, "chair": 403,
-          "secretariat": None}
-
-API_ROUTES = [
-    ("GET", "/api/v1/meetings/{meeting}/documents", READ),
-    ("GET", "/api/v1/documents/{normal}", READ),
-    ("GET", "/api/v1/documents/{normal}/file", READ),
-    ("GET", "/api/v1/documents/{normal}/versions/{normal_v}/file", READ),
-    ("GET", "/api/v1/documents/{secret}", READ_SECRET),
-    ("GET", "/api/v1/documents/{secret}/file", READ_SECRET),
-    ("GET", "/api/v1/documents/{secret}/versions/{secret_v}/file", READ_SECRET),
-    ("GET", "/api/v1/documents/{normal}/notes", READ),
-    ("GET", "/api/v1/documents/{secret}/notes", READ_SECRET),
-    ("GET", "/api/v1/meetings/{meeting}/book.pdf", READ),
-    ("GET", "/api/v1/meetings/{meeting}/offline", READ),
-    ("POST", "/api/v1/meetings/{meeting}/documents", {**MANAGE, "secretariat": 201}),
-    ("POST", "/api/v1/documents/{normal}/versions", {**MANAGE, "secretariat": 201}),
-    ("PATCH", "/api/v1/documents/{normal}", {**MANAGE, "secretariat": 200}),
-    ("PATCH", "/api/v1/documents/{secret}", {**MANAGE, "guest": 404, "secretariat": 200}),
-]
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method, path, expected", API_ROUTES, ids=[f"{m} {p}" for m, p, _e in API_ROUTES])
-def test_api_access(app, world, role, method, path, expected):
-    ids, tokens = world
-    client = app.test_client()
-    url = path.format(**ids)
-    headers = tokens.get(role, {})
-    if method == "POST":
-        response = client.post(url, headers=headers, content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(pdfs.make_pdf(1)), "x.pdf")})
-    elif method == "PATCH":
-        response = client.patch(url, headers=headers, json={"title": "Đổi tên"})
-    else:
-        response = client.get(url, headers=headers)
-    assert response.status_code == expected[role], response.get_data(as_text=True)[:300]
-    if response.status_code >= 400:
-        assert response.is_json and "X-Accel-Redirect" not in response.headers
-
-
-PAGE_ROUTES = [
-    ("/meetings/{meeting}/documents/{normal}/read", READ),
-    ("/meetings/{meeting}/documents/{secret}/read", READ_SECRET),
-    ("/meetings/{meeting}/documents/{normal}/file", READ),
-    ("/meetings/{meeting}/documents/{secret}/versions/{secret_v}/file", READ_SECRET),
-    ("/meetings/{meeting}/book.pdf", READ),
-    ("/meetings/{meeting}/documents/upload", {**MANAGE, "secretariat": 200}),
-    ("/meetings/{meeting}/documents/{normal}/edit", {**MANAGE, "secretariat": 200}),
-]
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path, expected", PAGE_ROUTES, ids=[p for p, _e in PAGE_ROUTES])
-def test_page_access(app, world, login, role, path, expected):
-    ids, _tokens = world
+def expected(rule, role, success, *, api):
+    if role in ALLOWED[rule]:
+        return success
     if role == "anonymous":
-        client = app.test_client()
-    else:
-        from ecabinet.extensions import db
-        from ecabinet.accounts.models import User
-        from tests.factories import Cast  # noqa: F401
-        with app.app_context():
-            user = db.session.query(User).filter_by(full_name={
-                "stranger": "Người Ngoài", "guest": "Khách Mời", "member": "Thành Viên",
-                "other_member": "Thành Viên Phiên Khác", "chair": "Chủ Tọa",
-                "secretariat": "Thư Ký Văn Phòng"}[role]).order_by(User.id.desc()).first()
-            client = login(user)
-    response = client.get(path.format(**ids))
-    want = 302 if role == "anonymous" else expected[role]
-    assert response.status_code == want
+        return 401 if api else "login"
+    return 403 if role in SEES[rule] else 404
 
 
-def test_document_of_another_session_is_not_reachable_through_this_one(app, world, login):
-    ids, tokens = world
-    client = app.test_client()
+class Scene:
+    def __init__(self):
+        self.cast = Cast(status=MeetingStatus.PUBLISHED)
+        meeting = self.cast.meeting
+        actor = self.cast.secretariat
+        normal = create_document(meeting, actor=actor, title="Báo cáo tình hình kinh tế - xã hội", pages=3,
+                                 agenda_item=meeting.agenda_items[0])
+        secret = create_document(meeting, actor=actor, title="Phụ lục số liệu mật", pages=2,
+                                 classification="confidential")
+        note = operations.add_note(normal, user=self.cast.member, page=1, text="Hỏi lại nguồn vốn")
+        db.session.commit()
+        self.ids = {"meeting": meeting.id, "normal": normal.id, "normal_v": normal.current.id,
+                    "secret": secret.id, "secret_v": secret.current.id, "note": note.id,
+                    "item": meeting.agenda_items[0].id}
+
+    def document(self, key):
+        db.session.expire_all()
+        return db.session.get(Document, self.ids[key])
+
+    def versions(self, key):
+        return len(self.document(key).versions)
+
+    def note(self):
+        db.session.expire_all()
+        return db.session.get(DocumentNote, self.ids["note"])
+
+    def notes(self, key):
+        db.session.expire_all()
+        return db.session.query(DocumentNote).filter_by(document_id=self.ids[key]).count()
+
+    def documents(self):
+        db.session.expire_all()
+        return db.session.query(Document).filter_by(meeting_id=self.ids["meeting"]).count()
+
+
+NEW_FILE = pdfs.make_pdf(2)
+
+
+def _file(name="ban-moi.pdf"):
+    return (io.BytesIO(NEW_FILE), name)
+
+
+def _edit_form(i):
+    return {"title": "Báo cáo đã sửa tên", "kind": "report", "agenda_item_id": "0", "classification": "normal"}
+
+
+# (endpoint, method, url, body(ids) or None, rule, success, changed(scene) -> bool or None)
+PAGES = [
+    ("documents.service_worker", "GET", "/sw.js", None, "public", 200, None),
+    ("documents.legacy_service_worker", "GET", "/meetings/sw.js", None, "public", 200, None),
+    ("documents.offline", "GET", "/offline", None, "public", 200, None),
+    ("documents.read", "GET", "/meetings/{meeting}/documents/{normal}/read", None, "read", 200, None),
+    ("documents.read", "GET", "/meetings/{meeting}/documents/{secret}/read", None, "read_secret", 200, None),
+    ("documents.document_file", "GET", "/meetings/{meeting}/documents/{normal}/file", None, "read", 200, None),
+    ("documents.document_file", "GET", "/meetings/{meeting}/documents/{secret}/file", None, "read_secret", 200, None),
+    ("documents.version_file", "GET", "/meetings/{meeting}/documents/{normal}/versions/{normal_v}/file", None,
+     "read", 200, None),
+    ("documents.version_file", "GET", "/meetings/{meeting}/documents/{secret}/versions/{secret_v}/file", None,
+     "read_secret", 200, None),
+    ("documents.book", "GET", "/meetings/{meeting}/book.pdf", None, "read", 200, None),
+    ("documents.upload", "GET", "/meetings/{meeting}/documents/upload", None, "manage", 200, None),
+    ("documents.edit", "GET", "/meetings/{meeting}/documents/{normal}/edit", None, "manage", 200, None),
+    ("documents.edit", "POST", "/meetings/{meeting}/documents/{normal}/edit", _edit_form, "manage", "ok-redirect",
+     lambda s: s.document("normal").title == "Báo cáo đã sửa tên"),
+    ("documents.replace", "POST", "/meetings/{meeting}/documents/{normal}/replace",
+     lambda i: {"replace-file": _file(), "replace-note": "Bản sửa"}, "manage", "ok-redirect",
+     lambda s: s.versions("normal") == 2),
+    ("documents.replace", "POST", "/meetings/{meeting}/documents/{secret}/replace",
+     lambda i: {"replace-file": _file()}, "manage", "ok-redirect", lambda s: s.versions("secret") == 2),
+    ("documents.delete", "POST", "/meetings/{meeting}/documents/{normal}/delete", lambda i: {}, "manage",
+     "ok-redirect", lambda s: s.document("normal") is None),
+]
+
+API = [
+    ("documents_api.list_documents", "GET", "/api/v1/meetings/{meeting}/documents", None, "read", 200, None),
+    ("documents_api.offline_manifest", "GET", "/api/v1/meetings/{meeting}/offline", None, "read", 200, None),
+    ("documents_api.book", "GET", "/api/v1/meetings/{meeting}/book.pdf", None, "read", 200, None),
+    ("documents_api.upload_document", "POST", "/api/v1/meetings/{meeting}/documents",
+     lambda i: {"file": _file("to-trinh.pdf"), "title": "Tờ trình bổ sung"}, "manage", 201,
+     lambda s: s.documents() == 3),
+    ("documents_api.get_document", "GET", "/api/v1/documents/{normal}", None, "read", 200, None),
+    ("documents_api.get_document", "GET", "/api/v1/documents/{secret}", None, "read_secret", 200, None),
+    ("documents_api.update_document", "PATCH", "/api/v1/documents/{normal}", lambda i: {"title": "Đổi tên"},
+     "manage", 200, lambda s: s.document("normal").title == "Đổi tên"),
+    ("documents_api.update_document", "PATCH", "/api/v1/documents/{secret}", lambda i: {"title": "Đổi tên"},
+     "manage_secret", 200, lambda s: s.document("secret").title == "Đổi tên"),
+    ("documents_api.delete_document", "DELETE", "/api/v1/documents/{secret}", None, "manage_secret", 204,
+     lambda s: s.document("secret") is None),
+    ("documents_api.document_file", "GET", "/api/v1/documents/{normal}/file", None, "read", 200, None),
+    ("documents_api.document_file", "GET", "/api/v1/documents/{secret}/file", None, "read_secret", 200, None),
+    ("documents_api.version_file", "GET", "/api/v1/documents/{normal}/versions/{normal_v}/file", None,
+     "read", 200, None),
+    ("documents_api.version_file", "GET", "/api/v1/documents/{secret}/versions/{secret_v}/file", None,
+     "read_secret", 200, None),
+    ("documents_api.add_version", "POST", "/api/v1/documents/{normal}/versions", lambda i: {"file": _file()},
+     "manage", 201, lambda s: s.versions("normal") == 2),
+    ("documents_api.list_notes", "GET", "/api/v1/documents/{normal}/notes", None, "read", 200, None),
+    ("documents_api.list_notes", "GET", "/api/v1/documents/{secret}/notes", None, "read_secret", 200, None),
+    ("documents_api.add_note", "POST", "/api/v1/documents/{secret}/notes", lambda i: {"page": 1, "text": "Ghi chú"},
+     "read_secret", 201, lambda s: s.notes("secret") == 1),
+    ("documents_api.update_note", "PATCH", "/api/v1/documents/{normal}/notes/{note}", lambda i: {"text": "Đã sửa"},
+     "own_note", 200, lambda s: s.note().text == "Đã sửa"),
+    ("documents_api.delete_note", "DELETE", "/api/v1/documents/{normal}/notes/{note}", None, "own_note", 204,
+     lambda s: s.note() is None),
+]
+
+
+def _case_id(route):
+    return f"{route[1]} {route[2]}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", PAGES, ids=_case_id)
+def test_pages(app, route, role):
+    run_case(app, Scene(), route, role, expected, api=False)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API, ids=_case_id)
+def test_api(app, bearer, route, role):
+    run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
+
+
+def test_the_sweep_covers_every_documents_route(app):
+    swept = {(endpoint, method) for endpoint, method, *_rest in PAGES + API}
+    assert blueprint_endpoints(app, "documents", "documents_api") == swept
+
+
+def test_private_notes_are_listed_to_their_author_only(app, bearer):
+    scene = Scene()
+    url = f"/api/v1/documents/{scene.ids['normal']}/notes"
+    for role in ("member", "chair", "guest", "secretariat"):
+        notes = api_request(app, scene.cast.user(role), "GET", url, bearer=bearer).get_json()["notes"]
+        assert [n["id"] for n in notes] == ([scene.ids["note"]] if role == "member" else []), role
+
+
+def test_document_of_another_session_is_not_reachable_through_this_one(app, bearer, login):
+    scene = Scene()
     other = Cast(status=MeetingStatus.PUBLISHED)
-    response = client.get(f"/api/v1/meetings/{other.meeting.id}/documents", headers=tokens["member"])
-    assert response.status_code == 404
-    page = login(other.secretariat).get(f"/meetings/{other.meeting.id}/documents/{ids['normal']}/read")
+    response = api_request(app, scene.cast.member, "GET", f"/api/v1/meetings/{other.meeting.id}/documents",
+                           bearer=bearer)
+    assert_api_outcome(response, 404)
+    page = login(other.secretariat).get(f"/meetings/{other.meeting.id}/documents/{scene.ids['normal']}/read")
     assert page.status_code == 404
+
+
+def test_refused_file_answers_are_json_and_never_handed_to_nginx(app, bearer, monkeypatch):
+    scene = Scene()
+    monkeypatch.setitem(app.config, "DOCUMENTS_X_ACCEL_PREFIX", "/_protected/")
+    for role in ("guest", "stranger"):
+        response = api_request(app, scene.cast.user(role), "GET", f"/api/v1/documents/{scene.ids['secret']}/file",
+                               bearer=bearer)
+        assert_api_outcome(response, 404)
+        assert "X-Accel-Redirect" not in response.headers
