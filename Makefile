@@ -13,6 +13,7 @@ PYTEST_ARGS ?=
 setup: $(VENV)/.installed static/vendor/.installed translations
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
+	PYTHON=$(PYTHON) ./scripts/system-deps.sh build
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'

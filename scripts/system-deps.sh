@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: Chromium (browser tests), poppler-utils (PDF to PNG
 # checks), DejaVu fonts (Vietnamese text in generated PDFs), headless LibreOffice
-# (office files converted to PDF on upload). Installs what is missing
-# when it can (root or sudo); otherwise says what to install.
+# (office files converted to PDF on upload); and, before pip runs, what PyICU needs to build
+# from source (ICU's headers, pkg-config, a C++ compiler, Python's headers). Installs what is
+# missing when it can (root or sudo); otherwise says what to install.
 #   scripts/system-deps.sh           everything the tests need
 #   scripts/system-deps.sh runtime   only what the server needs (fonts for watermarks, the meeting book)
+#   scripts/system-deps.sh build     only what `pip install` needs (run by make before it creates the venv)
 set -euo pipefail
+mode="${1:-all}"
 missing=()
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-if [ "${1:-all}" != runtime ]; then
+if [ "$mode" = build ]; then
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  # dpkg rather than pkg-config --exists: pkg-config itself may be the missing piece.
+  dpkg -s libicu-dev >/dev/null 2>&1 || missing+=(libicu-dev)
+  command -v g++ >/dev/null || missing+=(g++)
+  "${PYTHON:-python3}" -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || missing+=(python3-dev)
+else
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+fi
+if [ "$mode" = all ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
@@ -22,7 +35,7 @@ if [ "$(id -u)" = 0 ]; then
   apt_install
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
   apt_install sudo
-elif [ "${1:-all}" = runtime ]; then
+elif [ "$mode" = runtime ]; then
   echo "Note: install ${missing[*]} (sudo apt-get install ${missing[*]}) for watermarks and the meeting book." >&2
 else
   echo "Please install: sudo apt-get install ${missing[*]}" >&2
