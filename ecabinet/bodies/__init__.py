@@ -1,0 +1,1 @@
+"""Bodies (provincial and commune People's Committees), their rosters, working rules and working days."""
