@@ -84,7 +84,7 @@ def _tune_sqlite():
 # Domain packages, in registration order. A domain takes part by having any of:
 # models.py (imported before anything queries), and setup.py with init_app(app)
 # registering its blueprints, socket handlers and CLI commands.
-DOMAINS = ("accounts", "audit", "meetings", "documents", "live", "voting", "minutes", "signing")
+DOMAINS = ("accounts", "audit", "bodies", "meetings", "documents", "live", "voting", "minutes", "signing")
 
 
 def _domain_module(domain, name):

@@ -1,9 +1,11 @@
-"""Demo data: a provincial People's Committee and its next regular session."""
+"""Demo data: a provincial People's Committee and one of its communes, their rosters and sessions."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from ecabinet.accounts import operations as accounts
+from ecabinet.bodies import operations as bodies
+from ecabinet.bodies.models import BodyKind, RosterRole
 from ecabinet.core.db import utcnow
 from ecabinet.core.timeutil import LOCAL_TZ
 from ecabinet.extensions import db
@@ -41,7 +43,23 @@ COMMITTEE = [
     ("gd.thue", "Tạ Minh Khôi", "Trưởng Thuế tỉnh", "Thuế tỉnh", Role.GUEST),
     ("pvp.tonghop", "Lâm Thị Diệu Linh", "Phó Chánh Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh", Role.GUEST),
 ]
+# Places on the province's roster: position and protocol rank by title (members by name within a rank).
+POSITIONS = {"Chủ tịch UBND tỉnh": ("Chủ tịch", 10), "Phó Chủ tịch Thường trực UBND tỉnh": ("Phó Chủ tịch Thường trực", 20),
+             "Phó Chủ tịch UBND tỉnh": ("Phó Chủ tịch", 30)}
+MEMBER_PLACE = ("Ủy viên", 100)
 SECRETARY = ("thuky", "Nguyễn Thị Minh Thư", "Chuyên viên Phòng Tổng hợp", "Văn phòng UBND tỉnh")
+
+# A commune of the province (since the two-level reform of 1 July 2025), with its own roster and secretariat.
+COMMUNE = ("Ủy ban nhân dân xã Tân Uyên", "UBND TỈNH LAI CHÂU", "Tân Uyên")
+COMMUNE_ROSTER = [
+    ("chutich.tanuyen", "Lò Văn Thanh", "Chủ tịch UBND xã", RosterRole.CHAIR, "Chủ tịch", 10),
+    ("pct.tanuyen", "Tẩn Thị Mây", "Phó Chủ tịch UBND xã", RosterRole.MEMBER, "Phó Chủ tịch", 20),
+    ("pct2.tanuyen", "Đèo Văn Hải", "Phó Chủ tịch UBND xã", RosterRole.MEMBER, "Phó Chủ tịch", 20),
+    ("ca.tanuyen", "Giàng A Pao", "Trưởng Công an xã", RosterRole.MEMBER, "Ủy viên", 100),
+    ("qs.tanuyen", "Vàng Văn Dũng", "Chỉ huy trưởng Ban Chỉ huy Quân sự xã", RosterRole.MEMBER, "Ủy viên", 100),
+    ("kt.tanuyen", "Hoàng Thị Đào", "Trưởng phòng Kinh tế xã", RosterRole.MEMBER, "Ủy viên", 100),
+]
+COMMUNE_SECRETARY = ("vp.tanuyen", "Lù Thị Hương", "Chuyên viên Văn phòng HĐND và UBND xã")
 ADMIN = ("quantri", "Trần Quang Khải", "Quản trị hệ thống", "Trung tâm Tin học – Công báo")
 
 # (agenda item, presenting unit, minutes, its document: (kind, pages, confidential))
@@ -97,9 +115,17 @@ def seed_demo():
     """Create the demo province once (idempotent); returns the logins to print."""
     chair_login = COMMITTEE[0][0]
     if db.session.execute(select(Meeting).where(Meeting.title.like("Phiên họp UBND tỉnh thường kỳ%"))).first() is None:
+        province = bodies.default_body()
+        bodies.update_body(province, name="Ủy ban nhân dân tỉnh Lai Châu", kind=BodyKind.PROVINCIAL,
+                           short_name="UBND tỉnh", place_name="Lai Châu")
         _user(*ADMIN, is_admin=True)
         secretary = _user(*SECRETARY, is_secretariat=True)
         people = [(_user(u, n, t, unit), role) for u, n, t, unit, role in COMMITTEE]
+        for user, role in people:
+            if role != Role.GUEST:
+                position, rank = POSITIONS.get(user.title, MEMBER_PLACE)
+                bodies.set_roster_place(province, user, role=RosterRole.CHAIR if role == Role.CHAIR else RosterRole.MEMBER,
+                                        position=position, rank=rank)
         starts_at = _next_weekday_morning(utcnow())
         meeting = meetings.create_meeting(
             f"Phiên họp UBND tỉnh thường kỳ tháng {starts_at.month}/{starts_at.year}", starts_at,
@@ -124,6 +150,7 @@ def seed_demo():
                                  duration_minutes=45, actor=secretary)
         for status in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE, MeetingStatus.ENDED):
             meetings.change_status(past, status, actor=secretary)
+        _seed_commune(starts_at)
         db.session.commit()
     return {
         "password": DEMO_PASSWORD,
@@ -133,6 +160,32 @@ def seed_demo():
             (COMMITTEE[4][0], f"Thành viên (member) — {COMMITTEE[4][2]}, {COMMITTEE[4][3]}"),
             (COMMITTEE[20][0], "Khách mời (guest)"),
             (ADMIN[0], "Quản trị (admin)"),
+            (COMMUNE_SECRETARY[0], "Văn phòng UBND xã Tân Uyên (a commune's secretariat)"),
+            (COMMUNE_ROSTER[0][0], "Chủ tịch UBND xã Tân Uyên (a commune's chair)"),
         ],
     }
+
+
+def _seed_commune(province_session_at):
+    """The commune's roster, its secretariat and its next regular session, the day after the province's."""
+    name, parent, place = COMMUNE
+    commune = bodies.create_body(name, kind=BodyKind.COMMUNE, parent_name=parent, short_name="UBND xã",
+                                 place_name=place)
+    unit = f"UBND xã {place}"
+    for username, full_name, title, role, position, rank in COMMUNE_ROSTER:
+        bodies.set_roster_place(commune, _user(username, full_name, title, unit), role=role, position=position,
+                                rank=rank)
+    secretary = _user(*COMMUNE_SECRETARY, "Văn phòng HĐND và UBND xã Tân Uyên")
+    bodies.set_roster_place(commune, secretary, role=RosterRole.SECRETARIAT, rank=1000)
+    starts_at = province_session_at + timedelta(days=1)
+    meeting = meetings.create_meeting(
+        f"Phiên họp UBND xã Tân Uyên thường kỳ tháng {starts_at.month}/{starts_at.year}", starts_at,
+        ends_at=starts_at + timedelta(hours=3), location="Hội trường UBND xã Tân Uyên", kind=MeetingKind.REGULAR,
+        body=commune, actor=secretary)
+    meetings.invite_participant(meeting, secretary, Role.SECRETARY, actor=secretary)
+    meetings.invite_roster(meeting, actor=secretary)
+    for title, presenter in [("Báo cáo tình hình thu ngân sách xã 11 tháng năm 2026", "Phòng Kinh tế"),
+                             ("Kế hoạch trồng rừng và bảo vệ rừng năm 2027", "Phòng Kinh tế")]:
+        meetings.add_agenda_item(meeting, title, presenter=presenter, duration_minutes=30, actor=secretary)
+    meetings.change_status(meeting, MeetingStatus.PUBLISHED, actor=secretary)
 

@@ -64,9 +64,10 @@ def test_db_upgrade_create_user_seed_demo_audit_and_downgrade(sqlite_env):
     user_id = int(created.stdout.strip())
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        row = conn.execute(sa.text("SELECT u.full_name, u.is_secretariat, u.is_admin, n.name FROM users u "
-                                   "JOIN units n ON n.id = u.unit_id WHERE u.id = :id"), {"id": user_id}).one()
-    assert tuple(row) == ("Nguyễn Văn An", True, False, "Văn phòng UBND tỉnh")
+        row = conn.execute(sa.text("SELECT u.full_name, m.role, u.is_admin, n.name FROM users u "
+                                   "JOIN units n ON n.id = u.unit_id JOIN body_members m ON m.user_id = u.id "
+                                   "WHERE u.id = :id"), {"id": user_id}).one()
+    assert tuple(row) == ("Nguyễn Văn An", "secretariat", False, "Văn phòng UBND tỉnh")
 
     duplicate = run_cli(env, "create-user", "nguyen.an", "--password", "mat-khau-123", "--full-name", "X",
                         check=False)
@@ -85,7 +86,7 @@ def test_db_upgrade_create_user_seed_demo_audit_and_downgrade(sqlite_env):
                          for t in ("users", "meetings", "agenda_items", "participants"))
 
     before = counts()
-    assert before[1] == 2 and before[0] > 20
+    assert before[1] == 3 and before[0] > 20  # the province's two sessions and the commune's
     again = run_cli(env, "seed-demo")
     assert counts() == before, "seed-demo is not idempotent"
     assert again.stdout == seeded.stdout

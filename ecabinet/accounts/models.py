@@ -41,7 +41,6 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    is_secretariat: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column("is_active", Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     # Part of the login cookie: changing it (password change, deactivation) ends
@@ -51,6 +50,8 @@ class User(UserMixin, db.Model):
     last_login_at = mapped_column(UTCDateTime)
 
     unit = relationship(Unit, back_populates="users")
+    # Places on bodies' rosters (ecabinet.bodies): a user may sit in several bodies.
+    roster = relationship("BodyMember", back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self):
@@ -58,6 +59,15 @@ class User(UserMixin, db.Model):
 
     def get_id(self):
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def secretariat_body_ids(self):
+        """The bodies whose secretariat (Văn phòng) this user belongs to: they prepare those sessions."""
+        return {place.body_id for place in self.roster if place.role == "secretariat"}
+
+    @property
+    def is_secretariat(self):
+        return bool(self.secretariat_body_ids)
 
     @property
     def unit_name(self):

@@ -11,7 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_session_nonce
 from ecabinet.audit.operations import record
-from ecabinet.core.db import utcnow
+from ecabinet.bodies import operations as bodies
+from ecabinet.bodies.models import RosterRole
+from ecabinet.core.db import insert_unless_exists, unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidValue, NotAuthenticated, Throttled
 from ecabinet.core.signals import user_sessions_revoked
 from ecabinet.extensions import db
@@ -44,10 +46,9 @@ def get_or_create_unit(name):
     """The unit with this name, created when new (used by imports and the API)."""
     name = name.strip()
     unit = db.session.execute(select(Unit).where(Unit.name == name)).scalar()
-    if unit is None:
-        unit = Unit(name=name)
-        db.session.add(unit)
-        db.session.flush()
+    if unit is None:  # eight integrators naming the same new unit at once all get that one unit
+        insert_unless_exists(db.session, Unit, name=name, is_active=True, created_at=utcnow())
+        unit = db.session.execute(select(Unit).where(Unit.name == name)).scalar_one()
     return unit
 
 
@@ -55,11 +56,14 @@ def create_unit(name, short_name=None, *, actor=None):
     name = (name or "").strip()
     if not name:
         raise InvalidValue(_("The unit needs a name."), field="name")
+    def taken():
+        return Conflict(_("A unit with this name already exists."), code="unit_exists")
+
     if db.session.execute(select(Unit).where(Unit.name == name)).scalar():
-        raise Conflict(_("A unit with this name already exists."), code="unit_exists")
+        raise taken()
     unit = Unit(name=name, short_name=(short_name or "").strip() or None)
-    db.session.add(unit)
-    db.session.flush()
+    with unique_or(db.session, taken):
+        db.session.add(unit)
     record("unit.created", actor=actor, obj=unit, name=name)
     return unit
 
@@ -90,16 +94,20 @@ def create_user(username, full_name, password, *, title=None, unit=None, email=N
     if not full_name:
         raise InvalidValue(_("The full name is required."), field="full_name")
     _check_password_strength(password)
+    def taken():
+        return Conflict(_("This username is already taken."), code="username_taken")
+
     if find_user(username):
-        raise Conflict(_("This username is already taken."), code="username_taken")
+        raise taken()
     user = User(
         username=username, full_name=full_name, title=(title or "").strip() or None,
         unit=unit, email=(email or "").strip() or None, phone=(phone or "").strip() or None,
-        password_hash=_hash_password(password), is_admin=is_admin,
-        is_secretariat=is_secretariat, active=True,
+        password_hash=_hash_password(password), is_admin=is_admin, active=True,
     )
-    db.session.add(user)
-    db.session.flush()
+    with unique_or(db.session, taken):
+        db.session.add(user)
+    if is_secretariat:
+        _set_secretariat(user, True, actor)
     record("user.created", actor=actor, obj=user, username=username,
            is_admin=is_admin, is_secretariat=is_secretariat)
     return user
@@ -117,12 +125,27 @@ def update_user(user, *, full_name, title=None, unit=None, email=None, phone=Non
     user.phone = (phone or "").strip() or None
     if is_admin is not None:
         user.is_admin = is_admin
-    if is_secretariat is not None:
-        user.is_secretariat = is_secretariat
+    if is_secretariat is not None and is_secretariat != is_default_body_secretariat(user):
+        _set_secretariat(user, is_secretariat, actor)
     db.session.flush()
     record("user.updated", actor=actor, obj=user, is_admin=user.is_admin,
            is_secretariat=user.is_secretariat)
     return user
+
+
+def is_default_body_secretariat(user):
+    return bodies.default_body().id in user.secretariat_body_ids
+
+
+def _set_secretariat(user, on, actor):
+    """The "secretariat" flag of the user forms and POST /api/v1/users: the secretariat of the
+    deployment's first body. Other bodies' secretariats are set on their rosters."""
+    body = bodies.default_body()
+    if on:
+        bodies.set_roster_place(body, user, role=RosterRole.SECRETARIAT, actor=actor)
+    else:
+        bodies.remove_roster_place(body, user, actor=actor)
+    db.session.expire(user, ["roster"])
 
 
 def set_user_active(user, active, *, actor=None):

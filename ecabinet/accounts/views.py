@@ -145,6 +145,8 @@ def edit_user(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user, unit_id=user.unit_id or 0)
     form.unit_id.choices = _unit_choices()
+    if not form.is_submitted():  # the box stands for the first body's secretariat (operations._set_secretariat)
+        form.is_secretariat.data = operations.is_default_body_secretariat(user)
     del form.username
     if form.validate_on_submit():
         try:

@@ -1,8 +1,11 @@
 """Declarative base with a naming convention so Alembic names constraints stably."""
 import enum
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -61,3 +64,22 @@ def enum_column(enum_cls, **kwargs):
 class StrEnum(str, enum.Enum):
     def __str__(self):
         return self.value
+
+
+def insert_unless_exists(session, model, **values):
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite): a get-or-create that two requests
+    may run at once without either failing on the unique constraint."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+
+
+@contextmanager
+def unique_or(session, conflict):
+    """Flush what the block adds in a savepoint: a unique constraint that a parallel request won
+    raises `conflict()` (a 409) instead of a 500, and the rest of the transaction goes on."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError:
+        raise conflict() from None

@@ -1,4 +1,9 @@
-"""Who may see and change a session. Every adapter calls these; nothing else decides."""
+"""Who may see and change a session. Every adapter calls these; nothing else decides.
+
+A session belongs to a body: that body's secretariat prepares it; its participants see it once it
+is published (its chair and secretary earlier); nobody else sees it, whatever other body they serve.
+"""
+from ecabinet.bodies.access import can_prepare_sessions, is_body_secretariat
 from ecabinet.meetings.models import MeetingStatus, Role
 
 _ORGANISER_ROLES = {Role.CHAIR, Role.SECRETARY}
@@ -8,30 +13,32 @@ def _authenticated(user):
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
 
 
-def can_create_meeting(user):
-    return _authenticated(user) and user.is_secretariat
+def can_create_meeting(user, body=None):
+    """Sessions of `body` (of any body whose secretariat the user is, when None)."""
+    if body is not None:
+        return is_body_secretariat(user, body.id)
+    return can_prepare_sessions(user)
 
 
 def can_view_meeting(user, meeting):
-    """Secretariat sees every session; participants see it once published (organisers earlier)."""
+    """The body's secretariat sees every session of the body; participants see it once published
+    (organisers earlier)."""
     if not _authenticated(user):
         return False
-    if user.is_secretariat:
-        return True
     participant = meeting.participant_for(user)
-    if participant is None:
-        return False
-    return meeting.status != MeetingStatus.DRAFT or participant.role in _ORGANISER_ROLES
+    if participant is not None and (meeting.status != MeetingStatus.DRAFT or participant.role in _ORGANISER_ROLES):
+        return True
+    return is_body_secretariat(user, meeting.body_id)
 
 
 def can_manage_meeting(user, meeting):
-    """Edit details, agenda and participants: the secretariat or the session's secretary."""
+    """Edit details, agenda and participants: the body's secretariat or the session's secretary."""
     if not _authenticated(user):
         return False
-    if user.is_secretariat:
-        return True
     participant = meeting.participant_for(user)
-    return participant is not None and participant.role == Role.SECRETARY
+    if participant is not None and participant.role == Role.SECRETARY:
+        return True
+    return is_body_secretariat(user, meeting.body_id)
 
 
 def can_change_status(user, meeting):

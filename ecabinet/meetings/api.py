@@ -1,11 +1,14 @@
 """JSON API for sessions, agenda, participants and lifecycle."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ecabinet.accounts.api import user_json
 from ecabinet.accounts.auth import login_required, require
-from ecabinet.accounts.models import User
+from ecabinet.accounts.models import Unit, User
+from ecabinet.bodies.loaders import load_body
 from ecabinet.core.api import (
     bool_field, choice_field, datetime_field, get_json, int_field, iso, text_field,
 )
@@ -18,9 +21,9 @@ from ecabinet.meetings.access import (
 )
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
 from ecabinet.meetings.models import (
-    Confidentiality, MeetingKind, MeetingStatus, Role,
+    Confidentiality, MeetingFormat, MeetingKind, MeetingStatus, Participant, Role,
 )
-from ecabinet.meetings.queries import meetings_for
+from ecabinet.meetings.queries import meetings_for, participants_in_protocol_order
 
 bp = Blueprint("meetings_api", __name__, url_prefix="/api/v1")
 
@@ -50,7 +53,10 @@ def meeting_json(meeting):
     return {
         "id": meeting.id,
         "title": meeting.title,
+        "body_id": meeting.body_id,
+        "body": {"id": meeting.body.id, "name": meeting.body.name, "parent_name": meeting.body.parent_name},
         "kind": meeting.kind.value,
+        "format": meeting.format.value,
         "status": meeting.status.value,
         "starts_at": iso(meeting.starts_at),
         "ends_at": iso(meeting.ends_at),
@@ -96,7 +102,7 @@ def participant_json(participant):
 def meeting_detail_json(meeting, user):
     data = meeting_json(meeting)
     data["agenda"] = [agenda_item_json(item) for item in meeting.agenda_items]
-    data["participants"] = [participant_json(p) for p in meeting.participants]
+    data["participants"] = [participant_json(p) for p in participants_in_protocol_order(meeting)]
     me = meeting.participant_for(user)
     data["my_role"] = me.role.value if me else None
     data["permissions"] = {
@@ -132,6 +138,7 @@ def _meeting_fields(data, *, partial_of=None):
         location=text_field(merged, "location", max_length=300),
         description=text_field(merged, "description", max_length=10000),
         kind=choice_field(merged, "kind", [k.value for k in MeetingKind], default=MeetingKind.REGULAR.value),
+        format=choice_field(merged, "format", [f.value for f in MeetingFormat], default=MeetingFormat.IN_PERSON.value),
         confidentiality=choice_field(merged, "confidentiality", [c.value for c in Confidentiality],
                                      default=Confidentiality.NORMAL.value),
         delegates_may_vote=bool_field(merged, "delegates_may_vote"),
@@ -141,8 +148,11 @@ def _meeting_fields(data, *, partial_of=None):
 @bp.route("/meetings", methods=["POST"])
 @login_required
 def create_meeting():
-    require(can_create_meeting)
-    meeting = operations.create_meeting(actor=current_user, **_meeting_fields(get_json()))
+    data = get_json()
+    body_id = int_field(data, "body_id", minimum=1)
+    body = load_body(body_id) if body_id else None
+    require(can_create_meeting, body)
+    meeting = operations.create_meeting(actor=current_user, body=body, **_meeting_fields(data))
     db.session.commit()
     return jsonify(meeting_detail_json(meeting, current_user)), 201
 
@@ -237,17 +247,12 @@ def reorder_agenda(meeting_id):
 @login_required
 def list_participants(meeting_id):
     meeting = load_meeting(meeting_id)
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from ecabinet.meetings.models import Participant
-
     # One query per table, not one per participant (a session can hold hundreds).
     participants = db.session.execute(
-        select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        select(Participant).where(Participant.meeting_id == meeting.id)
         .options(selectinload(Participant.user).selectinload(User.unit))
     ).scalars().all()
-    data = {"participants": [participant_json(p) for p in participants]}
+    data = {"participants": [participant_json(p) for p in participants_in_protocol_order(meeting, participants)]}
     for section in PARTICIPANTS_SECTIONS:
         data.update(section(meeting, current_user))
     return jsonify(data)
@@ -268,6 +273,20 @@ def invite_participant(meeting_id):
         actor=current_user)
     db.session.commit()
     return jsonify(participant_json(participant)), 201
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/roster", methods=["POST"])
+@login_required
+def invite_roster(meeting_id):
+    """Invite the body's roster (chair and members; only those of `unit_id` if given) in one call."""
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    unit_id = int_field(get_json() if request.data else {}, "unit_id", minimum=1)
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit_id and unit is None:
+        raise InvalidValue(_("No such unit."), field="unit_id")
+    invited = operations.invite_roster(meeting, actor=current_user, unit=unit)
+    db.session.commit()
+    return jsonify({"invited": [participant_json(p) for p in invited]}), 201
 
 
 @bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>", methods=["PATCH"])

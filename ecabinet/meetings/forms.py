@@ -4,13 +4,17 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ecabinet.meetings.models import (
-    MEETING_KIND_LABELS, ROLE_LABELS, Confidentiality, Role,
+    MEETING_FORMAT_LABELS, MEETING_KIND_LABELS, ROLE_LABELS, Confidentiality, Role,
 )
 
 
 class MeetingForm(FlaskForm):
+    # The choices are the bodies whose secretariat the user is; hidden when there is one.
+    body_id = SelectField(_l("Body"), coerce=int, validate_choice=True)
     title = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind of session"), choices=[(k.value, label) for k, label in MEETING_KIND_LABELS.items()])
+    format = SelectField(_l("Format"), choices=[(f.value, label) for f, label in MEETING_FORMAT_LABELS.items()],
+                         default="in_person")
     starts_at = DateTimeLocalField(_l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import StrEnum, UTCDateTime, enum_column, utcnow
@@ -33,6 +33,23 @@ MEETING_KIND_LABELS = {
     MeetingKind.REGULAR: _l("Regular session"),
     MeetingKind.THEMATIC: _l("Thematic session"),
     MeetingKind.EXTRAORDINARY: _l("Extraordinary session"),
+}
+
+
+# Special sessions (chuyên đề, bất thường) have the shorter lead time for their documents.
+SPECIAL_KINDS = {MeetingKind.THEMATIC, MeetingKind.EXTRAORDINARY}
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+MEETING_FORMAT_LABELS = {
+    MeetingFormat.IN_PERSON: _l("In person"),
+    MeetingFormat.ONLINE: _l("Online"),
+    MeetingFormat.HYBRID: _l("In person and online"),
 }
 
 
@@ -87,7 +104,10 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Whose session it is: its secretariat prepares it, its working rules apply.
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind), default=MeetingKind.REGULAR)
+    format: Mapped[MeetingFormat] = mapped_column(enum_column(MeetingFormat), default=MeetingFormat.IN_PERSON)
     starts_at = mapped_column(UTCDateTime, nullable=False, index=True)
     ends_at = mapped_column(UTCDateTime)
     location: Mapped[str | None] = mapped_column(String(300))
@@ -104,7 +124,11 @@ class Meeting(db.Model):
     published_at = mapped_column(UTCDateTime)
     started_at = mapped_column(UTCDateTime)
     ended_at = mapped_column(UTCDateTime)
+    # The body's working rules as they were when the session started: a later change of the rules
+    # never alters a session already live (bodies.rules.WorkingRules.as_dict()).
+    rules = mapped_column(JSON)
 
+    body = relationship("Body")
     agenda_items = relationship("AgendaItem", back_populates="meeting", order_by="AgendaItem.position",
                                 cascade="all, delete-orphan")
     participants = relationship("Participant", back_populates="meeting", cascade="all, delete-orphan",
@@ -118,6 +142,14 @@ class Meeting(db.Model):
     @property
     def kind_label(self):
         return MEETING_KIND_LABELS[self.kind]
+
+    @property
+    def format_label(self):
+        return MEETING_FORMAT_LABELS[self.format]
+
+    @property
+    def is_special(self):
+        return self.kind in SPECIAL_KINDS
 
     @property
     def is_confidential(self):

@@ -1,14 +1,18 @@
 """State changes on sessions. They enforce the rules, flush and audit; the adapter commits."""
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ecabinet.accounts.models import User
 from ecabinet.audit.operations import record
-from ecabinet.core.db import utcnow
+from ecabinet.bodies.models import Body
+from ecabinet.bodies.operations import default_body
+from ecabinet.bodies.rules import WorkingRules
+from ecabinet.core.db import unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotFound
 from ecabinet.extensions import db
 from ecabinet.meetings.models import (
-    MEETING_STATUS_LABELS, AgendaItem, Confidentiality, Meeting, MeetingKind, MeetingStatus, Participant, Role, VOTING_ROLES,
+    MEETING_STATUS_LABELS, AgendaItem, Confidentiality, Meeting, MeetingFormat, MeetingKind, MeetingStatus,
+    Participant, Role, VOTING_ROLES,
 )
 
 # The lifecycle: which status may follow which, and the timestamp each sets.
@@ -37,14 +41,30 @@ def _clean_times(starts_at, ends_at):
         raise InvalidValue(_("The session must end after it starts."), field="ends_at")
 
 
-def create_meeting(title, starts_at, *, actor, ends_at=None, location=None, kind=MeetingKind.REGULAR,
-                   description=None, confidentiality=Confidentiality.NORMAL, delegates_may_vote=False):
+def body_for_new_meeting(actor, body=None):
+    """Whose session a new one is: the body named, else the one body the actor prepares sessions
+    for, else the deployment's only body; 422 body_required when that leaves a choice."""
+    if body is not None:
+        return body
+    prepared = sorted(actor.secretariat_body_ids) if actor is not None else []
+    if len(prepared) == 1:
+        return db.session.get(Body, prepared[0])
+    if db.session.execute(select(func.count(Body.id))).scalar() <= 1:
+        return default_body()
+    raise InvalidValue(_("Choose the body whose session this is."), code="body_required", field="body_id")
+
+
+def create_meeting(title, starts_at, *, actor, body=None, ends_at=None, location=None, kind=MeetingKind.REGULAR,
+                   format=MeetingFormat.IN_PERSON, description=None, confidentiality=Confidentiality.NORMAL,
+                   delegates_may_vote=False):
     title = (title or "").strip()
     if not title:
         raise InvalidValue(_("The session needs a title."), field="title")
     _clean_times(starts_at, ends_at)
-    meeting = Meeting(title=title, starts_at=starts_at, ends_at=ends_at, location=(location or "").strip() or None,
-                      kind=MeetingKind(kind), description=(description or "").strip() or None,
+    body = body_for_new_meeting(actor, body)
+    meeting = Meeting(title=title, body=body, starts_at=starts_at, ends_at=ends_at,
+                      location=(location or "").strip() or None, kind=MeetingKind(kind),
+                      format=MeetingFormat(format), description=(description or "").strip() or None,
                       confidentiality=Confidentiality(confidentiality), delegates_may_vote=delegates_may_vote,
                       created_by_id=actor.id if actor else None, status=MeetingStatus.DRAFT)
     db.session.add(meeting)
@@ -53,7 +73,7 @@ def create_meeting(title, starts_at, *, actor, ends_at=None, location=None, kind
     return meeting
 
 
-def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=None, kind=None,
+def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=None, kind=None, format=None,
                    description=None, confidentiality=None, delegates_may_vote=None):
     require_editable(meeting)
     title = (title or "").strip()
@@ -65,6 +85,8 @@ def update_meeting(meeting, *, actor, title, starts_at, ends_at=None, location=N
     meeting.description = (description or "").strip() or None
     if kind is not None:
         meeting.kind = MeetingKind(kind)
+    if format is not None:
+        meeting.format = MeetingFormat(format)
     if confidentiality is not None:
         meeting.confidentiality = Confidentiality(confidentiality)
     if delegates_may_vote is not None and delegates_may_vote != meeting.delegates_may_vote:
@@ -96,6 +118,8 @@ def change_status(meeting, new_status, *, actor):
         setattr(meeting, _STAMPS[new_status], utcnow())
     if new_status == MeetingStatus.DRAFT:
         meeting.published_at = None  # withdrawn: no longer published
+    if new_status == MeetingStatus.LIVE:
+        meeting.rules = WorkingRules.of(meeting.body).as_dict()  # a later change of the rules leaves it alone
     db.session.flush()
     record("meeting.status_changed", actor=actor, obj=meeting, meeting_id=meeting.id,
            previous=previous.value, status=new_status.value)
@@ -193,9 +217,12 @@ def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_fo
         raise NotFound(_("No such user."), code="user_not_found")
     if not user.active:
         raise InvalidValue(_("This account is deactivated."), field="user_id")
+    def taken():
+        return Conflict(_("%(name)s already takes part in this session.", name=user.full_name),
+                        code="already_participant")
+
     if meeting.participant_for(user) is not None:
-        raise Conflict(_("%(name)s already takes part in this session.", name=user.full_name),
-                       code="already_participant")
+        raise taken()
     if role == Role.DELEGATE:
         represented = meeting.participant_for(delegate_for)
         if represented is None or represented.role not in VOTING_ROLES:
@@ -206,11 +233,33 @@ def invite_participant(meeting, user, role, *, actor, can_vote=None, delegate_fo
     _check_single_chair(meeting, role)
     participant = Participant(user=user, role=role, delegate_for=delegate_for,
                               can_vote=_voting_default(meeting, role) if can_vote is None else can_vote)
-    meeting.participants.append(participant)
-    db.session.flush()
+    with unique_or(db.session, taken):  # the same person invited twice at once: one row, one 409
+        meeting.participants.append(participant)
     record("participant.invited", actor=actor, obj=participant, meeting_id=meeting.id,
            user_id=user.id, role=role.value, can_vote=participant.can_vote)
     return participant
+
+
+def roster_not_invited(meeting, unit=None):
+    """The places of the body's roster (chair and members, from `unit` if given) not in the session yet."""
+    return [place for place in sorted(meeting.body.roster, key=lambda p: p.rank)
+            if place.role != "secretariat" and place.user.active and meeting.participant_for(place.user) is None
+            and (unit is None or place.user.unit_id == unit.id)]
+
+
+def invite_roster(meeting, *, actor, unit=None):
+    """Invite the body's whole roster in one action (or only its people from `unit`): the chair as
+    chair when the session has none, members as members; the secretariat prepares rather than
+    attends. People already in the session keep their role. Returns the new participants."""
+    require_editable(meeting)
+    has_chair = any(p.role == Role.CHAIR for p in meeting.participants)
+    invited = []
+    for place in roster_not_invited(meeting, unit):
+        user = place.user
+        role = Role.CHAIR if place.role == "chair" and not has_chair else Role.MEMBER
+        has_chair = has_chair or role == Role.CHAIR
+        invited.append(invite_participant(meeting, user, role, actor=actor))
+    return invited
 
 
 def _check_vote(meeting, role, can_vote):

@@ -1,21 +1,28 @@
 """Read-only lookups of sessions for a user."""
 from datetime import datetime, time
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
+from ecabinet.bodies.ordering import protocol_sorted
 from ecabinet.core.timeutil import LOCAL_TZ
 from ecabinet.extensions import db
 from ecabinet.meetings.models import Meeting, MeetingStatus, Participant, Role
 
+# Protocol order of a session's people: the chair, then members and stand-ins (vice-chairs first by
+# the body's roster rank), the session's secretary, then guests.
+_ROLE_GROUP = {Role.CHAIR: 0, Role.MEMBER: 1, Role.DELEGATE: 1, Role.SECRETARY: 2, Role.GUEST: 3}
+_OFF_ROSTER = 10 ** 6
+
 
 def meetings_for(user):
     """Every session the user may see, newest first (same rule as access.can_view_meeting)."""
-    stmt = select(Meeting).order_by(Meeting.starts_at.desc())
-    if not user.is_secretariat:
-        mine = select(Participant.meeting_id).where(Participant.user_id == user.id)
-        organiser = mine.where(Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
-        stmt = stmt.where(Meeting.id.in_(mine)).where(
-            or_(Meeting.status != MeetingStatus.DRAFT, Meeting.id.in_(organiser)))
+    mine = select(Participant.meeting_id).where(Participant.user_id == user.id)
+    organiser = mine.where(Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
+    visible = and_(Meeting.id.in_(mine), or_(Meeting.status != MeetingStatus.DRAFT, Meeting.id.in_(organiser)))
+    prepared = user.secretariat_body_ids
+    if prepared:
+        visible = or_(visible, Meeting.body_id.in_(prepared))
+    stmt = select(Meeting).where(visible).order_by(Meeting.starts_at.desc())
     return db.session.execute(stmt).scalars().all()
 
 
@@ -32,3 +39,17 @@ def split_upcoming(meetings, now):
     upcoming.sort(key=lambda m: (m.status != MeetingStatus.LIVE, m.starts_at))
     past.sort(key=lambda m: m.starts_at, reverse=True)
     return upcoming, past
+
+
+def participants_in_protocol_order(meeting, participants=None):
+    """The participants (all of the session's by default) in protocol order, then Vietnamese name
+    order within a rank; a stand-in takes the rank of the member they attend for."""
+    participants = meeting.participants if participants is None else participants
+    ranks = {place.user_id: place.rank for place in meeting.body.roster}
+
+    def rank(participant):
+        person = participant.delegate_for_id if participant.role == Role.DELEGATE else participant.user_id
+        return ranks.get(person, _OFF_ROSTER)
+
+    return protocol_sorted(participants, group=lambda p: _ROLE_GROUP[p.role], rank=rank,
+                           name=lambda p: p.user.full_name)

@@ -1,11 +1,14 @@
 """Pages: my sessions, a session, and the secretariat's editing of it."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from ecabinet.accounts.auth import login_required, require
 from ecabinet.accounts.forms import ConfirmForm
 from ecabinet.accounts.models import User
+from ecabinet.bodies.models import Body
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError
 from ecabinet.core.push import push_to_meeting
@@ -18,7 +21,7 @@ from ecabinet.meetings.access import (
 from ecabinet.meetings.forms import AgendaItemForm, MeetingForm, ParticipantForm, ParticipantRoleForm
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
 from ecabinet.meetings.models import MeetingStatus, Role
-from ecabinet.meetings.queries import meetings_for, split_upcoming
+from ecabinet.meetings.queries import meetings_for, participants_in_protocol_order, split_upcoming
 
 bp = Blueprint("meetings", __name__)
 
@@ -82,8 +85,15 @@ def _aware(value):
 
 def _meeting_values(form):
     return dict(title=form.title.data, starts_at=_aware(form.starts_at.data), ends_at=_aware(form.ends_at.data),
-                location=form.location.data, kind=form.kind.data, description=form.description.data,
-                confidentiality=form.confidentiality.data, delegates_may_vote=form.delegates_may_vote.data)
+                location=form.location.data, kind=form.kind.data, format=form.format.data,
+                description=form.description.data, confidentiality=form.confidentiality.data,
+                delegates_may_vote=form.delegates_may_vote.data)
+
+
+def _prepared_bodies(user):
+    """The bodies whose sessions the user prepares (the choice on the new-session form)."""
+    ids = user.secretariat_body_ids
+    return db.session.execute(select(Body).where(Body.id.in_(ids)).order_by(Body.id)).scalars().all() if ids else []
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -91,9 +101,14 @@ def _meeting_values(form):
 def new_meeting():
     require(can_create_meeting)
     form = MeetingForm()
+    form.body_id.choices = [(b.id, b.name) for b in _prepared_bodies(current_user)]
+    if form.body_id.data is None and len(form.body_id.choices) == 1:
+        form.body_id.data = form.body_id.choices[0][0]  # the one body this secretariat serves
     if form.validate_on_submit():
         try:
-            meeting = operations.create_meeting(actor=current_user, **_meeting_values(form))
+            body = db.session.get(Body, form.body_id.data)
+            require(can_create_meeting, body)
+            meeting = operations.create_meeting(actor=current_user, body=body, **_meeting_values(form))
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error.message))
@@ -112,9 +127,11 @@ def edit_meeting(meeting_id):
     # Not obj=meeting: WTForms prefers obj's attributes to keyword values, and the
     # form must show Vietnam time, not the stored UTC.
     form = MeetingForm(data=dict(
-        title=meeting.title, kind=meeting.kind.value, starts_at=_local_naive(meeting.starts_at),
+        title=meeting.title, kind=meeting.kind.value, format=meeting.format.value,
+        starts_at=_local_naive(meeting.starts_at),
         ends_at=_local_naive(meeting.ends_at), location=meeting.location, description=meeting.description,
         confidentiality=meeting.confidentiality.value, delegates_may_vote=meeting.delegates_may_vote))
+    del form.body_id  # a session stays with its body
     if form.validate_on_submit():
         try:
             operations.update_meeting(meeting, actor=current_user, **_meeting_values(form))
@@ -135,6 +152,8 @@ def show(meeting_id):
     can_manage = can_manage_meeting(current_user, meeting)
     context = dict(
         meeting=meeting,
+        participants=participants_in_protocol_order(meeting),
+        several_bodies=db.session.execute(select(func.count(Body.id))).scalar() > 1,
         me=meeting.participant_for(current_user),
         can_manage=can_manage,
         can_change_status=can_change_status(current_user, meeting),
@@ -148,6 +167,7 @@ def show(meeting_id):
         context["item_form"] = AgendaItemForm(prefix="item")
         context["invite_form"] = _invite_form(meeting)
         context["role_labels"] = ParticipantRoleForm().role.choices
+        context["roster_to_invite"] = len(operations.roster_not_invited(meeting))
     return render_template("meetings/show.html", **context)
 
 
@@ -264,6 +284,18 @@ def invite_participant(meeting_id):
             _("%(name)s invited.", name=user.full_name if user else ""))
     else:
         flash(_("Choose a person and a role."), "error")
+    return _back(meeting, "participants")
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/roster", methods=["POST"])
+@login_required
+def invite_roster(meeting_id):
+    """The whole roster of the session's body in one action."""
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    if ConfirmForm().validate_on_submit():
+        invited = []
+        if _apply(lambda: invited.extend(operations.invite_roster(meeting, actor=current_user)), None):
+            flash(ngettext("%(num)d person invited.", "%(num)d people invited.", len(invited)), "success")
     return _back(meeting, "participants")
 
 

@@ -1,0 +1,103 @@
+"""Pages: the administrator's bodies, their rosters and working rules, and the working-day calendar."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ecabinet.accounts.auth import permission_required
+from ecabinet.accounts.forms import ConfirmForm
+from ecabinet.accounts.models import User
+from ecabinet.bodies import operations
+from ecabinet.bodies.access import can_manage_bodies
+from ecabinet.bodies.api import roster_in_protocol_order
+from ecabinet.bodies.forms import BodyForm, RosterForm, RulesForm
+from ecabinet.bodies.models import Body
+from ecabinet.bodies.rules import WorkingRules
+from ecabinet.core.errors import DomainError
+from ecabinet.core.collation import sorted_by_name
+from ecabinet.extensions import db
+
+bp = Blueprint("bodies", __name__)
+
+
+def _field_error(form, error):
+    field = getattr(form, (error.details or {}).get("field", ""), None)
+    (field.errors if field is not None else form.form_errors).append(str(error.message))
+
+
+@bp.route("/admin/bodies")
+@permission_required(can_manage_bodies)
+def index():
+    bodies = db.session.execute(select(Body).order_by(Body.id)).scalars().all()
+    return render_template("bodies/index.html", bodies=bodies)
+
+
+def _roster_form(body):
+    form = RosterForm(prefix="roster")
+    users = db.session.execute(select(User).where(User.active.is_(True))).scalars().all()
+    on_roster = {place.user_id for place in body.roster}
+    form.user_id.choices = [(u.id, f"{u.full_name}{' · ' + u.title if u.title else ''}")
+                            for u in sorted_by_name([u for u in users if u.id not in on_roster])]
+    return form
+
+
+@bp.route("/admin/bodies/new", methods=["GET", "POST"])
+@bp.route("/admin/bodies/<int:body_id>", methods=["GET", "POST"])
+@permission_required(can_manage_bodies)
+def edit(body_id=None):
+    body = db.get_or_404(Body, body_id) if body_id else None
+    form = BodyForm(obj=body, kind=body.kind.value if body else None)
+    rules_form = RulesForm(obj=WorkingRules.of(body) if body else operations.default_rules(), prefix="rules")
+    if request.method == "POST" and form.validate() & rules_form.validate():
+        rules = WorkingRules(**{name: rules_form[name].data for name in WorkingRules.__dataclass_fields__})
+        values = dict(name=form.name.data, kind=form.kind.data, parent_name=form.parent_name.data,
+                      short_name=form.short_name.data, place_name=form.place_name.data)
+        try:
+            if body is None:
+                body = operations.create_body(actor=current_user, **values)
+            else:
+                operations.update_body(body, actor=current_user, **values)
+            operations.update_rules(body, rules, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(rules_form if error.details and error.details.get("field") in rules_form else form, error)
+            body = db.session.get(Body, body_id) if body_id else None
+        else:
+            db.session.commit()
+            flash(_("%(name)s saved.", name=body.name), "success")
+            return redirect(url_for("bodies.edit", body_id=body.id))
+    roster = roster_in_protocol_order(body) if body else []
+    return render_template("bodies/edit.html", body=body, form=form, rules_form=rules_form, roster=roster,
+                           roster_form=_roster_form(body) if body else None, confirm_form=ConfirmForm())
+
+
+@bp.route("/admin/bodies/<int:body_id>/roster", methods=["POST"])
+@permission_required(can_manage_bodies)
+def add_to_roster(body_id):
+    body = db.get_or_404(Body, body_id)
+    form = _roster_form(body)
+    form.user_id.choices += [(form.user_id.data, "")] if form.user_id.data else []  # changing a place already listed
+    if form.validate_on_submit():
+        try:
+            operations.set_roster_place(body, db.get_or_404(User, form.user_id.data), role=form.role.data,
+                                        position=form.position.data, rank=form.rank.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The roster of %(name)s was updated.", name=body.name), "success")
+    else:
+        flash(_("Choose the person and their role."), "error")
+    return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
+
+
+@bp.route("/admin/bodies/<int:body_id>/roster/<int:user_id>/delete", methods=["POST"])
+@permission_required(can_manage_bodies)
+def remove_from_roster(body_id, user_id):
+    body = db.get_or_404(Body, body_id)
+    if ConfirmForm().validate_on_submit():
+        operations.remove_roster_place(body, db.get_or_404(User, user_id), actor=current_user)
+        db.session.commit()
+        flash(_("Removed from the roster."), "success")
+    return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
