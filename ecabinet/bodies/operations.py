@@ -152,6 +152,12 @@ def set_calendar_day(day, *, working, note=None, actor=None):
     return entry
 
 
+def delete_calendar_day(entry, *, actor=None):
+    db.session.delete(entry)
+    db.session.flush()
+    record("calendar.day_removed", actor=actor, day=entry.day.isoformat())
+
+
 def calendar_overrides():
     """{date: working} of every exception an admin entered."""
     return {row.day: row.working for row in db.session.execute(select(CalendarDay)).scalars()}

@@ -1,5 +1,7 @@
 """Pages: the administrator's bodies, their rosters and working rules, and the working-day calendar."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,9 +12,12 @@ from ecabinet.accounts.models import User
 from ecabinet.bodies import operations
 from ecabinet.bodies.access import can_manage_bodies
 from ecabinet.bodies.api import roster_in_protocol_order
-from ecabinet.bodies.forms import BodyForm, RosterForm, RulesForm
-from ecabinet.bodies.models import Body
+from ecabinet.bodies.forms import BodyForm, CalendarDayForm, RosterForm, RulesForm
+from ecabinet.bodies.models import Body, CalendarDay
 from ecabinet.bodies.rules import WorkingRules
+from ecabinet.bodies.workdays import public_holidays
+from ecabinet.core.db import utcnow
+from ecabinet.core.timeutil import to_local
 from ecabinet.core.errors import DomainError
 from ecabinet.core.collation import sorted_by_name
 from ecabinet.extensions import db
@@ -101,3 +106,41 @@ def remove_from_roster(body_id, user_id):
         db.session.commit()
         flash(_("Removed from the roster."), "success")
     return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
+
+
+# -- the working-day calendar ----------------------------------------------------------------------
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@permission_required(can_manage_bodies)
+def calendar():
+    """Public holidays of this year and the next (from the holidays library) and the administrator's
+    days off and make-up working days, which lead times and poll deadlines follow."""
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        operations.set_calendar_day(form.day.data, working=form.working.data == "1", note=form.note.data,
+                                    actor=current_user)
+        db.session.commit()
+        flash(_("The calendar was updated."), "success")
+        return redirect(url_for("bodies.calendar"))
+    year = to_local(utcnow()).year
+    holidays = [(day, name) for y in (year, year + 1) for day, name in public_holidays(y)]
+    days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day)).scalars().all()
+    return render_template("bodies/calendar.html", form=form, holidays=holidays, days=days,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/admin/calendar/<day>/delete", methods=["POST"])
+@permission_required(can_manage_bodies)
+def delete_calendar_day(day):
+    try:
+        entry = db.session.get(CalendarDay, date.fromisoformat(day))
+    except ValueError:
+        entry = None
+    if entry is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        operations.delete_calendar_day(entry, actor=current_user)
+        db.session.commit()
+        flash(_("The calendar was updated."), "success")
+    return redirect(url_for("bodies.calendar"))

@@ -72,6 +72,11 @@ def _as_date(day):
     return day
 
 
+def public_holidays(year, language="vi"):
+    """[(date, name)] of the year's public holidays, in date order, for the calendar page."""
+    return sorted(_year_calendar(year, language)[0].items())
+
+
 def holiday_name(day, language="vi"):
     """The library's name of the public holiday on `day` ("vi" or "en_US"), or None."""
     day = _as_date(day)

@@ -16,6 +16,7 @@ from ecabinet.accounts.auth import login_required
 from ecabinet.accounts.device import current_device_owner
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting
+from ecabinet.meetings.queries import sent_late
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api/v1")
 
@@ -57,6 +58,8 @@ def document_json(document, *, with_versions=False):
         "page_count": current.page_count,
         "filename": current.filename,
         "updated_at": iso(current.uploaded_at),
+        # Added or replaced inside the body's lead time before the session.
+        "late": sent_late(document.meeting, current.uploaded_at),
         "file_url": url_for("documents_api.document_file", document_id=document.id),
         "version_file_url": url_for("documents_api.version_file", document_id=document.id,
                                     version_id=current.id),

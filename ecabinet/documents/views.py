@@ -20,6 +20,7 @@ from ecabinet.documents.models import CLASSIFICATION_LABELS, KIND_LABELS
 from ecabinet.documents.validation import OFFICE_EXTENSIONS, soffice_path
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
+from ecabinet.meetings.queries import documents_due, sent_late
 from ecabinet.meetings.operations import EDITABLE_STATUSES
 
 bp = Blueprint("documents", __name__)
@@ -38,8 +39,11 @@ def _groups(meeting, user):
 def documents_panel(meeting, user):
     """The documents card on the session page."""
     can_manage = can_manage_documents(user, meeting)
+    groups = _groups(meeting, user)
     return "documents/_panel.html", {
-        "groups": _groups(meeting, user),
+        "groups": groups,
+        "late": {d.id for _item, docs in groups for d in docs if sent_late(meeting, d.current.uploaded_at)},
+        "documents_due": documents_due(meeting),
         "can_manage": can_manage,
         "editable": _editable(meeting),
         "replace_form": ReplaceForm(prefix="replace") if can_manage else None,

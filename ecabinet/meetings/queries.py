@@ -1,10 +1,14 @@
 """Read-only lookups of sessions for a user."""
 from datetime import datetime, time
 
+from flask import g, has_app_context
 from sqlalchemy import and_, or_, select
 
+from ecabinet.bodies.operations import calendar_overrides
 from ecabinet.bodies.ordering import protocol_sorted
-from ecabinet.core.timeutil import LOCAL_TZ
+from ecabinet.bodies.rules import WorkingRules
+from ecabinet.bodies.workdays import working_days_before
+from ecabinet.core.timeutil import LOCAL_TZ, to_local
 from ecabinet.extensions import db
 from ecabinet.meetings.models import Meeting, MeetingStatus, Participant, Role
 
@@ -53,3 +57,25 @@ def participants_in_protocol_order(meeting, participants=None):
 
     return protocol_sorted(participants, group=lambda p: _ROLE_GROUP[p.role], rank=rank,
                            name=lambda p: p.user.full_name)
+
+
+def rules_of(meeting):
+    """The working rules that govern the session: the copy it froze when it started, else its body's."""
+    return WorkingRules.from_dict(meeting.rules) if meeting.rules else WorkingRules.of(meeting.body)
+
+
+def documents_due(meeting):
+    """The last day the session's documents should go out: its body's lead time (3 working days
+    before a regular session, 1 before a special one, by default), holidays and days off skipped.
+    Worked out once per request and session (lists ask for every document)."""
+    memo = g.setdefault("documents_due", {}) if has_app_context() else {}
+    key = (meeting.id, meeting.starts_at, meeting.kind)
+    if key not in memo:
+        days = rules_of(meeting).lead_days(meeting.is_special)
+        memo[key] = working_days_before(to_local(meeting.starts_at).date(), days, calendar_overrides())
+    return memo[key]
+
+
+def sent_late(meeting, moment):
+    """Whether something sent at `moment` (publishing, a new document version) is inside the lead time."""
+    return moment is not None and to_local(moment).date() > documents_due(meeting)

@@ -21,7 +21,9 @@ from ecabinet.meetings.access import (
 from ecabinet.meetings.forms import AgendaItemForm, MeetingForm, ParticipantForm, ParticipantRoleForm
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
 from ecabinet.meetings.models import MeetingStatus, Role
-from ecabinet.meetings.queries import meetings_for, participants_in_protocol_order, split_upcoming
+from ecabinet.meetings.queries import (
+    documents_due, meetings_for, participants_in_protocol_order, rules_of, sent_late, split_upcoming,
+)
 
 bp = Blueprint("meetings", __name__)
 
@@ -160,6 +162,10 @@ def show(meeting_id):
         can_chair=can_chair(current_user, meeting),
         editable=meeting.status in operations.EDITABLE_STATUSES,
         confirm_form=ConfirmForm(),
+        documents_due=documents_due(meeting),
+        lead_days=rules_of(meeting).lead_days(meeting.is_special),
+        late_now=sent_late(meeting, utcnow()),
+        published_late=sent_late(meeting, meeting.published_at),
         panels=_contributions(PAGE_PANELS, meeting),
         header_actions=_contributions(HEADER_ACTIONS, meeting),
     )

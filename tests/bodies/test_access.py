@@ -4,11 +4,13 @@ secretariat, a member of this body, a member of another body, a stranger, and no
 Seen from outside: no login → the login page (pages) or 401 (API); a body you are not on → 404;
 on it but not an administrator → 403; administrators may do everything. Refused changes change nothing.
 """
+from datetime import date
+
 import pytest
 
 from ecabinet.accounts.models import User
 from ecabinet.bodies import operations
-from ecabinet.bodies.models import Body, BodyKind, BodyMember
+from ecabinet.bodies.models import Body, BodyKind, BodyMember, CalendarDay
 from ecabinet.extensions import db
 from tests.factories import create_admin, create_user
 from tests.sweep import blueprint_endpoints, run_case
@@ -56,8 +58,14 @@ class Cast:
 class Scene:
     def __init__(self):
         self.cast = Cast()
+        operations.set_calendar_day(date(2026, 12, 26), working=True, note="Làm bù")
+        db.session.commit()
         self.ids = {"body": self.cast.province.id, "member_id": self.cast.member.id,
                     "newcomer": self.cast.newcomer.id}
+
+    def calendar(self):
+        db.session.expire_all()
+        return {d.day: d.working for d in db.session.query(CalendarDay)}
 
     def body(self):
         db.session.expire_all()
@@ -91,6 +99,11 @@ PAGES = [
      "admin_pages", "ok-redirect", lambda s: s.on_roster(s.ids["newcomer"])),
     ("bodies.remove_from_roster", "POST", "/admin/bodies/{body}/roster/{member_id}/delete", lambda i: {},
      "admin_pages", "ok-redirect", lambda s: not s.on_roster(s.ids["member_id"])),
+    ("bodies.calendar", "GET", "/admin/calendar", None, "admin_pages", 200, None),
+    ("bodies.calendar", "POST", "/admin/calendar", lambda i: {"day": "2027-02-11", "working": "0", "note": "Nghỉ bù"},
+     "admin_pages", "ok-redirect", lambda s: s.calendar().get(date(2027, 2, 11)) is False),
+    ("bodies.delete_calendar_day", "POST", "/admin/calendar/2026-12-26/delete", lambda i: {}, "admin_pages",
+     "ok-redirect", lambda s: date(2026, 12, 26) not in s.calendar()),
 ]
 
 API = [
