@@ -25,6 +25,12 @@ from ecabinet.extensions import db
 bp = Blueprint("bodies", __name__)
 
 
+def home_body():
+    """The body the top bar names: the first the signed-in user sits on (the province for most)."""
+    places = sorted(current_user.roster, key=lambda p: p.body_id) if current_user.is_authenticated else []
+    return {"home_body": places[0].body if places else None}
+
+
 def _field_error(form, error):
     field = getattr(form, (error.details or {}).get("field", ""), None)
     (field.errors if field is not None else form.form_errors).append(str(error.message))
