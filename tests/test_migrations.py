@@ -133,3 +133,36 @@ def test_revision_files_are_named_by_date_and_time_in_the_order_they_apply():
     names = [Path(p).name for p in applied]
     assert all(re.match(r"^\d{8}_\d{4}_[a-z0-9_]+\.py$", n) for n in names), names
     assert names == sorted(names)
+
+
+def test_existing_data_moves_into_one_body(scratch_app):
+    """A deployment from before bodies: its sessions belong to one body, its secretariat staff
+    become that body's secretariat, and downgrading gives them their flag back."""
+    from flask_migrate import downgrade, upgrade
+
+    from ecabinet.extensions import db
+
+    now = "2026-11-01 08:00:00"
+    with scratch_app.app_context():
+        upgrade(revision="0f3a1c2d5e6b")
+        with db.engine.begin() as conn:
+            for user_id, name, flag in [(1, "thuky", True), (2, "chutich", False)]:
+                conn.execute(sa.text(
+                    "INSERT INTO users (id, username, full_name, password_hash, is_admin, is_secretariat, is_active,"
+                    " session_nonce, created_at) VALUES (:id, :u, :u, 'x', :f0, :flag, :t, 'n', :now)"),
+                    {"id": user_id, "u": name, "flag": flag, "f0": False, "t": True, "now": now})
+            conn.execute(sa.text(
+                "INSERT INTO meetings (id, title, kind, starts_at, status, confidentiality, delegates_may_vote,"
+                " created_at, updated_at) VALUES (1, 'Phiên họp', 'regular', :now, 'published', 'normal', :f, :now, :now)"),
+                {"now": now, "f": False})
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            bodies = conn.execute(sa.text("SELECT id, name, quorum_numerator, quorum_denominator FROM bodies")).all()
+            assert len(bodies) == 1 and tuple(bodies[0])[2:] == (2, 3)
+            assert conn.execute(sa.text("SELECT body_id, format FROM meetings")).one() == (bodies[0][0], "in_person")
+            roster = conn.execute(sa.text("SELECT user_id, role FROM body_members")).all()
+            assert [tuple(r) for r in roster] == [(1, "secretariat")]
+        downgrade(revision="0f3a1c2d5e6b")
+        with db.engine.connect() as conn:
+            flags = dict(conn.execute(sa.text("SELECT username, is_secretariat FROM users")).all())
+        assert {k: bool(v) for k, v in flags.items()} == {"thuky": True, "chutich": False}
