@@ -40,7 +40,7 @@ def register_extensions(app):
         app,
         async_mode=app.config.get("ASYNC_MODE") or async_mode(),
         message_queue=app.config.get("MESSAGE_QUEUE"),
-        channel=os.environ.get("ECABINET_MESSAGE_QUEUE_CHANNEL") or "flask-socketio",
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
         logger=False,
         engineio_logger=False,
@@ -82,8 +82,9 @@ def _tune_sqlite():
 
 
 # Domain packages, in registration order. A domain takes part by having any of:
-# models.py (imported before anything queries), and setup.py with init_app(app)
-# registering its blueprints, socket handlers and CLI commands.
+# models.py (imported before anything queries), events.py (its socket events and join snapshot
+# sections, declared through ecabinet.core.realtime), and setup.py with init_app(app) registering its
+# blueprints, hooks and CLI commands.
 DOMAINS = ("accounts", "audit", "bodies", "meetings", "documents", "live", "voting", "minutes", "signing")
 
 
@@ -104,11 +105,15 @@ def import_models():
 
 
 def register_domains(app):
-    """Blueprints, socket handlers and CLI commands of every domain."""
+    """Blueprints, socket events and CLI commands of every domain."""
+    from ecabinet.core import realtime
     from ecabinet.core.cli import register_cli
     from ecabinet.extensions import csrf
 
     import_models()
+    for domain in DOMAINS:
+        _domain_module(domain, "events")
+    realtime.init_app(app)
     for domain in DOMAINS:
         setup = _domain_module(domain, "setup")
         if setup is None:

@@ -24,6 +24,11 @@ def _env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _env_float(name, default):
+    value = _env(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     """Development defaults: SQLite in the instance folder, a per-machine secret."""
 
@@ -41,6 +46,8 @@ class Config:
     DB_PRE_PING = _env_bool("DB_PRE_PING", False)
     STORAGE_DIR = _env("STORAGE_DIR")
     MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+    # Several installations (or test runs) on one Redis keep apart by channel.
+    MESSAGE_QUEUE_CHANNEL = _env("MESSAGE_QUEUE_CHANNEL") or "flask-socketio"
     ALLOWED_ORIGINS = [o.strip() for o in (_env("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
     PROTECTED_NETWORK = _env_bool("PROTECTED_NETWORK")
     # How many reverse proxies (nginx) sit in front and set X-Forwarded-* headers; 0 trusts none.
@@ -69,6 +76,11 @@ class Config:
     # Whether a member represented by a present stand-in counts toward quorum. Off by default: the
     # law counts members present; some provinces' working rules (quy chế làm việc) count stand-ins.
     QUORUM_COUNTS_STAND_INS = _env_bool("QUORUM_COUNTS_STAND_INS", False)
+
+    # Live session: a present member's tablet gone this long is shown as connection-lost; at most one
+    # `presence` broadcast per session per LIVE_PRESENCE_INTERVAL seconds per process.
+    LIVE_GRACE_SECONDS = _env_float("LIVE_GRACE_SECONDS", 15.0)
+    LIVE_PRESENCE_INTERVAL = _env_float("LIVE_PRESENCE_INTERVAL", 0.3)
 
     # Documents
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 100)

@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from ecabinet.core.api import bool_field, choice_field, get_json, int_field, iso, text_field
 from ecabinet.core.errors import InvalidInput
-from ecabinet.core.push import push_to_meeting
+from ecabinet.core import realtime
 from ecabinet.documents import operations
 from ecabinet.documents.access import can_download_book, can_manage_documents, can_view_document
-from ecabinet.documents.book import documents_in_agenda_order
-from ecabinet.documents.delivery import reader_etag, send_book, send_version
+from ecabinet.documents.book import documents_in_agenda_order, send_book
+from ecabinet.documents.delivery import reader_etag, send_version
 from ecabinet.documents.loaders import load_document, load_note, load_version
 from ecabinet.documents.models import Classification, DocumentKind, DocumentNote, NoteKind
 from ecabinet.accounts.auth import login_required
@@ -80,7 +80,8 @@ def detail_section(meeting, user):
 
 
 def _push(meeting_id):
-    push_to_meeting(meeting_id, "documents", {"meeting_id": meeting_id})
+    """The room hears that the list changed, once the change is committed (queue it before)."""
+    realtime.broadcast(meeting_id, "documents", {"meeting_id": meeting_id})
 
 
 def _one_upload():
@@ -147,9 +148,9 @@ def upload_document(meeting_id):
     prepared = _prepare_upload(upload)
     if not fields["title"] and prepared.title and len(prepared.title) > 3:
         fields["title"] = None  # the file name is clearer than most embedded titles
+    _push(meeting.id)
     document = commit_or_discard(prepared, lambda: operations.add_document(
         meeting, prepared, actor=current_user, **fields))
-    _push(meeting.id)
     return jsonify(document_json(document, with_versions=True)), 201
 
 
@@ -167,8 +168,8 @@ def update_document(document_id):
                "classification": document.classification.value, "guests_allowed": document.guests_allowed}
     operations.update_document(document, actor=current_user,
                                **document_fields(get_json(), document.meeting, defaults=current))
-    db.session.commit()
     _push(document.meeting_id)
+    db.session.commit()
     return jsonify(document_json(document, with_versions=True))
 
 
@@ -178,9 +179,9 @@ def delete_document(document_id):
     document = load_document(document_id, manage=True)
     meeting_id = document.meeting_id
     shas = operations.delete_document(document, actor=current_user)
+    _push(meeting_id)
     db.session.commit()
     operations.discard_if_unreferenced(shas)
-    _push(meeting_id)
     return "", 204
 
 
@@ -191,9 +192,9 @@ def add_version(document_id):
     upload = _one_upload()
     note = text_field(request.form.to_dict(), "note", max_length=500)
     prepared = _prepare_upload(upload)
+    _push(document.meeting_id)
     version = commit_or_discard(prepared, lambda: operations.add_version(
         document, prepared, actor=current_user, note=note))
-    _push(document.meeting_id)
     return jsonify(version_json(version)), 201
 
 

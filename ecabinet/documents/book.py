@@ -7,8 +7,9 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from ecabinet.core.db import utcnow
+from ecabinet.core.errors import NotFound
 from ecabinet.documents.access import can_view_document
-from ecabinet.documents.delivery import reader_file, reader_key
+from ecabinet.documents.delivery import reader_file, reader_key, send_path
 from ecabinet.documents.models import Document
 from ecabinet.documents.pdf import DEFAULT_BOLD_FONT, DEFAULT_FONT, build_book
 from ecabinet.documents.storage import get_storage, write_atomically
@@ -78,3 +79,11 @@ def meeting_book(meeting, user):
     bold = current_app.config.get("BOOK_BOLD_FONT", DEFAULT_BOLD_FONT)
     run_in_worker(write_atomically, target, lambda temp: build_book(temp, cover, sections, font, bold))
     return target
+
+
+def send_book(meeting, user):
+    """The meeting book as the reader may see it (built or taken from the cache), or 404."""
+    path = meeting_book(meeting, user)
+    if path is None:
+        raise NotFound(_("This session has no documents you can read yet."), code="no_documents")
+    return send_path(path, path.stem, _("Meeting book") + f" {meeting.id}.pdf", immutable=False)

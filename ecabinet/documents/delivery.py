@@ -133,13 +133,3 @@ def send_path(path, etag, download_name, *, immutable):
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-def send_book(meeting, user):
-    """The meeting book as the reader may see it (built or taken from the cache), or 404."""
-    from ecabinet.core.errors import NotFound
-    from ecabinet.documents.book import meeting_book
-
-    path = meeting_book(meeting, user)
-    if path is None:
-        raise NotFound(_("This session has no documents you can read yet."), code="no_documents")
-    return send_path(path, path.stem, _("Meeting book") + f" {meeting.id}.pdf", immutable=False)

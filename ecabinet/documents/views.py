@@ -8,12 +8,12 @@ from flask_login import current_user
 from ecabinet.accounts.auth import login_required
 from ecabinet.accounts.forms import ConfirmForm
 from ecabinet.core.errors import DomainError
-from ecabinet.core.push import push_to_meeting
+from ecabinet.core import realtime
 from ecabinet.documents import operations
 from ecabinet.documents.access import can_download_book, can_manage_documents
 from ecabinet.documents.api import commit_or_discard, document_json
-from ecabinet.documents.book import documents_in_agenda_order
-from ecabinet.documents.delivery import send_book, send_version
+from ecabinet.documents.book import documents_in_agenda_order, send_book
+from ecabinet.documents.delivery import send_version
 from ecabinet.documents.forms import DocumentForm, ReplaceForm, classification_choices
 from ecabinet.documents.loaders import load_document, load_version
 from ecabinet.documents.models import CLASSIFICATION_LABELS, KIND_LABELS
@@ -151,13 +151,13 @@ def replace(meeting_id, document_id):
     try:
         incoming = operations.receive_upload(form.file.data.stream, form.file.data.filename)
         prepared = operations.prepare_file(incoming)
+        realtime.broadcast(meeting.id, "documents", {"meeting_id": meeting.id})
         version = commit_or_discard(prepared, lambda: operations.add_version(
             document, prepared, actor=current_user, note=form.note.data))
     except DomainError as error:
         db.session.rollback()
         flash(_("The new version was refused: %(reason)s", reason=error.message), "error")
         return _back(meeting)
-    push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
     flash(_("Version %(number)d of “%(title)s” is now current.", number=version.number, title=document.title),
           "success")
     return _back(meeting)
@@ -184,8 +184,8 @@ def edit(meeting_id, document_id):
             db.session.rollback()
             form.form_errors.append(str(error.message))
         else:
+            realtime.broadcast(meeting.id, "documents", {"meeting_id": meeting.id})
             db.session.commit()
-            push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
             flash(_("Document saved."), "success")
             return _back(meeting)
     return render_template("documents/edit.html", form=form, meeting=meeting, document=document,
@@ -207,9 +207,9 @@ def delete(meeting_id, document_id):
         db.session.rollback()
         flash(str(error.message), "error")
         return _back(meeting)
+    realtime.broadcast(meeting.id, "documents", {"meeting_id": meeting.id})
     db.session.commit()
     operations.discard_if_unreferenced(shas)
-    push_to_meeting(meeting.id, "documents", {"meeting_id": meeting.id})
     flash(_("“%(title)s” was deleted.", title=title), "success")
     return _back(meeting)
 

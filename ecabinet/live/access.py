@@ -7,11 +7,13 @@ The rules themselves stay in the meetings domain; it sees the meeting through ``
 """
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, inspect, select
+from sqlalchemy import and_, bindparam, exists, inspect, or_, select
 
+from ecabinet.accounts.models import ApiToken, User
 from ecabinet.extensions import db
+from ecabinet.live.models import LiveConnection, LiveState
 from ecabinet.meetings import access as meetings_access
-from ecabinet.meetings.models import MeetingStatus, Participant, Role
+from ecabinet.meetings.models import Meeting, MeetingStatus, Participant, Role
 
 # A session's room opens once it is published (members arrive early) and stays readable after it ends.
 ROOM_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.LIVE, MeetingStatus.ENDED}
@@ -74,10 +76,6 @@ class JoinLookup(NamedTuple):
 
 
 def _join_query(*, with_user, with_token):
-    from ecabinet.accounts.models import ApiToken, User
-    from ecabinet.live.models import LiveConnection, LiveState
-    from ecabinet.meetings.models import Meeting
-
     meeting_id, user_id = bindparam("meeting_id"), bindparam("user_id")
     columns = [Meeting, LiveState]
     query = select(Meeting).outerjoin(LiveState, LiveState.meeting_id == Meeting.id)
@@ -144,10 +142,40 @@ def presenter_id(meeting, state):
     return state.presenter_id or default_presenter_id(meeting)
 
 
-def can_present(user, meeting, state):
-    """Only the current presenter turns pages and switches documents."""
-    return (_active(user) and participant_of(user, meeting) is not None
-            and user.id == presenter_id(meeting, state))
+_UNKNOWN = object()
+
+
+def can_present(user, meeting, state, *, default_presenter=_UNKNOWN):
+    """Only the current presenter turns pages and switches documents: the participant the chair
+    handed presenting to, or else the session's first chair. `default_presenter`: that chair's user
+    id when the caller already knows it (the room's cache does)."""
+    if not _active(user) or participant_of(user, meeting) is None:
+        return False
+    if state.presenter_id is not None:
+        return user.id == state.presenter_id
+    if default_presenter is _UNKNOWN:
+        default_presenter = default_presenter_id(meeting)
+    return user.id == default_presenter
+
+
+def can_turn_pages(user, meeting, state):
+    """Show pages to the room now: the presenter, while the session is live."""
+    return meeting.status == MeetingStatus.LIVE and can_present(user, meeting, state)
+
+
+def turn_pages_clause(meeting_id, user_id):
+    """can_turn_pages as SQL, for the page turn's one conditional UPDATE of live_states (the hot path,
+    live.operations.turn_page): the same rule on the row being changed, atomically on every process.
+    tests/live/test_access_sql.py proves the two agree on every role × session state × presenter."""
+    active = exists().where(User.id == user_id, User.active.is_(True))
+    takes_part = exists().where(Participant.meeting_id == meeting_id, Participant.user_id == user_id)
+    live = exists().where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.LIVE)
+    first_chair = (select(Participant.user_id).where(Participant.meeting_id == meeting_id,
+                                                     Participant.role == Role.CHAIR)
+                   .order_by(Participant.id).limit(1).scalar_subquery())
+    presenter = or_(LiveState.presenter_id == user_id,
+                    and_(LiveState.presenter_id.is_(None), first_chair == user_id))
+    return and_(LiveState.meeting_id == meeting_id, live, active, takes_part, presenter)
 
 
 def can_control_agenda(user, meeting):

@@ -11,26 +11,12 @@ of it: it changes with every check-in and reaches the tablets through `presence`
 wave never makes every tablet refetch the directory. The directory answer still carries each
 participant's attendance as of the read.
 """
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 
 from ecabinet.extensions import db
 from ecabinet.live.models import LiveState
-
-
-def directory_rows(meeting_id):
-    """Every participant of the session, in one column query over participants + users + units."""
-    from ecabinet.accounts.models import Unit, User
-    from ecabinet.meetings.models import Participant
-
-    return [{"user_id": user_id, "full_name": name, "title": title, "unit": unit, "role": role,
-             "can_vote": can_vote, "delegate_for_id": delegate, "attendance": attendance,
-             "attendance_note": note}
-            for user_id, name, title, unit, role, can_vote, delegate, attendance, note in db.session.execute(
-                select(Participant.user_id, User.full_name, User.title, Unit.name,
-                       type_coerce(Participant.role, String), Participant.can_vote, Participant.delegate_for_id,
-                       type_coerce(Participant.attendance, String), Participant.attendance_note)
-                .join(User, User.id == Participant.user_id).outerjoin(Unit, Unit.id == User.unit_id)
-                .where(Participant.meeting_id == meeting_id).order_by(Participant.id))]
+from ecabinet.live.room import room_of
+from ecabinet.live.rows import directory_rows
 
 
 def version_of(meeting_id):
@@ -43,8 +29,6 @@ def version_of(meeting_id):
 def directory_json(meeting):
     """The `participants` answer: {meeting_id, version, participants}. A room fills with hundreds of
     tablets asking for it: the rows are read once per room version (live.room)."""
-    from ecabinet.live.room import room_of
-
     state = db.session.get(LiveState, meeting.id)
     if state is None:
         return {"meeting_id": meeting.id, "version": 0, "participants": directory_rows(meeting.id)}

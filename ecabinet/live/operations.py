@@ -3,16 +3,18 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ecabinet.accounts.models import ApiToken, User
 from ecabinet.audit.operations import record
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
+from ecabinet.documents.models import Document, DocumentVersion
 from ecabinet.extensions import db
 from ecabinet.live import access, documents, versions
 from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
-from ecabinet.meetings.models import Attendance, Meeting, MeetingStatus, Participant, Role
+from ecabinet.meetings.models import Attendance, Meeting, MeetingStatus, Role
 
 MAX_PAGE = 100_000
 
@@ -79,31 +81,18 @@ def _turn_statement(*, with_document, with_token):
     """UPDATE live_states SET page=…, seq=seq+1 … WHERE <the actor may turn this page now> RETURNING seq.
 
     The WHERE holds every check of a page turn, evaluated on the row that is changed, atomically, in
-    every process: the socket's user is active and its token valid (or its login nonce current),
-    the session is live, the user takes part in it and is its presenter (the one set, or by default
-    its first chair), and the page exists in the named document of this session.
+    every process: who may turn pages (live.access.turn_pages_clause: the presenter of a live
+    session), the socket's sign-in (its token valid, or its login nonce current), and the page
+    exists in the named document of this session.
     """
-    from ecabinet.accounts.models import ApiToken, User
-    from ecabinet.documents.models import Document, DocumentVersion
-
     # Bound names differ from live_states' columns (SQLAlchemy reserves those in an UPDATE).
     meeting_id, user_id = bindparam("turn_meeting"), bindparam("user_id")
     if with_token:
-        signed_in = and_(
-            exists().where(User.id == user_id, User.active.is_(True)),
-            exists().where(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id,
-                           ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now")))
+        signed_in = exists().where(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id,
+                                   ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now"))
     else:
-        signed_in = exists().where(User.id == user_id, User.active.is_(True),
-                                   User.session_nonce == bindparam("nonce"))
-    takes_part = exists().where(Participant.meeting_id == meeting_id, Participant.user_id == user_id)
-    first_chair = (select(Participant.user_id).where(Participant.meeting_id == meeting_id,
-                                                     Participant.role == Role.CHAIR)
-                   .order_by(Participant.id).limit(1).scalar_subquery())
-    live = exists().where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.LIVE)
-    conditions = [LiveState.meeting_id == meeting_id, signed_in, takes_part, live,
-                  or_(LiveState.presenter_id == user_id,
-                      and_(LiveState.presenter_id.is_(None), first_chair == user_id))]
+        signed_in = exists().where(User.id == user_id, User.session_nonce == bindparam("nonce"))
+    conditions = [access.turn_pages_clause(meeting_id, user_id), signed_in]
     if with_document:
         pages = (select(DocumentVersion.page_count).where(DocumentVersion.document_id == Document.id)
                  .order_by(DocumentVersion.number.desc()).limit(1).scalar_subquery())
@@ -416,8 +405,6 @@ def issue_display_token(meeting, *, actor):
 
 
 def meeting_for_display_token(raw):
-    from ecabinet.meetings.models import Meeting
-
     if not raw or not isinstance(raw, str) or len(raw) > 200:
         return None
     state = db.session.execute(select(LiveState).where(LiveState.display_token_hash == _hash(raw))).scalar()

@@ -2,11 +2,12 @@
 
 When a room fills, hundreds of tablets join within seconds, and each join answers with the full
 snapshot. Most of it is the same for all of them: the agenda, every participant's attendance and
-the quorum, the floor queue, the documents. Reading and shaping that per join (500 participant
-rows at N=500) was most of a join's cost (docs/performance.md). A process now builds it once per
-`room_version` (a counter on the live state row, bumped in the same transaction as any change of
-those rows: live.versions) and answers the following joins from memory; the caller's own rights,
-the live state row itself and the time-dependent connection-lost list are still read per join.
+the quorum, the floor queue, and the sections other domains register (core.realtime: documents,
+ballots). Reading and shaping that per join (500 participant rows at N=500) was most of a join's
+cost (docs/performance.md). A process now builds it once per `room_version` (a counter on the live
+state row, bumped in the same transaction as any change of those rows: live.versions) and answers
+the following joins from memory; the caller's own rights, the live state row itself and the
+time-dependent connection-lost list are still read per join.
 
 Every process checks the version it reads from the database, so a change committed by another
 process is seen by the next join here. What a transaction reads after changing the room itself is
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import inspect
 
+from ecabinet.core import realtime
 from ecabinet.extensions import db
-from ecabinet.live import documents
+from ecabinet.live import rows
 from ecabinet.live.versions import bumped_in_transaction
 
 _CACHE_KEY = "ecabinet.live.rooms"
@@ -39,32 +41,28 @@ class Room:
     chair_id: int | None
     presence: dict  # the `presence` payload without `connection_lost` (time-dependent)
     floor: dict
-    document_facts: list
+    sections: dict  # key -> the shared part of each registered snapshot section
     _directory: list | None = field(default=None, repr=False)
 
     def directory(self):
         """The participant directory's rows (names, units, attendance) at this version, read once."""
         if self._directory is None:
-            from ecabinet.live.directory import directory_rows
-
-            self._directory = directory_rows(self.meeting["id"])
+            self._directory = rows.directory_rows(self.meeting["id"])
         return self._directory
 
 
 def _build(meeting, state):
-    from ecabinet.live import state as live_state
-
-    rows = live_state.people(meeting)
+    people = rows.people(meeting)
     return Room(
         key=_key(meeting, state),
         meeting={"id": meeting.id, "title": meeting.title, "status": meeting.status.value,
                  "location": meeting.location},
-        agenda_items=live_state.agenda_items_json(meeting),
-        people=rows,
-        chair_id=live_state.chair_id(rows),
-        presence=live_state.presence_counts(meeting.id, rows),
-        floor=live_state.floor_json(meeting),
-        document_facts=documents.document_facts(meeting),
+        agenda_items=rows.agenda_items_json(meeting),
+        people=people,
+        chair_id=rows.chair_id(people),
+        presence=rows.presence_counts(meeting.id, people),
+        floor=rows.floor_json(meeting),
+        sections={section.key: section.shared(meeting) for section in realtime.snapshot_sections()},
     )
 
 
@@ -85,7 +83,8 @@ _lock = threading.Lock()
 
 
 def room_of(meeting, state):
-    """The shared room state of the session at the version its state row shows in this transaction."""
+    """The shared room state of the session at the version its state row shows in this transaction
+    (`state` may be an unsaved default: a session nobody has joined yet is read, never cached)."""
     if not _cacheable(meeting, state):
         return _build(meeting, state)
     rooms = current_app.extensions.setdefault(_CACHE_KEY, OrderedDict())

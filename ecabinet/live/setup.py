@@ -1,19 +1,13 @@
-"""Wires the live session into the app: socket handlers, pages, hooks into the meetings domain."""
-import os
+"""Wires the live session into the app: its socket events' companions, pages, hooks into the meetings domain."""
 
 
 def init_app(app):
     from ecabinet.extensions import socketio
-    from ecabinet.live import documents, events, versions, views, wire
+    from ecabinet.live import events, versions, views, wire
 
-    app.config.setdefault("LIVE_GRACE_SECONDS", float(os.environ.get("ECABINET_LIVE_GRACE_SECONDS", 15)))
-    # At most one `presence` broadcast per session per this many seconds per process (see events).
-    app.config.setdefault("LIVE_PRESENCE_INTERVAL", float(os.environ.get("ECABINET_LIVE_PRESENCE_INTERVAL", 0.3)))
     wire.install(socketio.server)
-    events.register_handlers()
     events.register_revocation()
     versions.register()
-    documents.watch_documents()
     views.register_hooks()
     app.extensions.setdefault("ecabinet.on_serve", []).extend([close_stale_connections, freeze_startup_objects])
     return [views.bp]

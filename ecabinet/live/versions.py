@@ -5,37 +5,29 @@
   after the commit the room gets `participants` {meeting_id, version}.
 - `room_version`: everything the join snapshot shares between the tablets of a room and that is
   not in the state row itself: the session's header, agenda items, participants and attendance,
-  the floor queue, the documents (and what other domains register with `watch`). A process builds
-  that shared part once per version (live.room) instead of once per tablet.
+  the floor queue, and the sections other domains register (core.realtime.snapshot_section and
+  watch_room: documents, ballots). A process builds that shared part once per version (live.room)
+  instead of once per tablet.
 
-Both are bumped by one ORM flush listener, so the domains that change these rows need not know.
+Both are bumped by one ORM flush listener, so the domains that change these rows need not know. The
+listener sends nothing itself: it queues `participants` with the unit of work (core.realtime), sent
+after the commit.
 Only ORM changes are seen: a bulk `update()`/`insert()` on a watched table must bump the counters
 itself (none does today; the live state row's own Core updates need not, it is read on every join).
 """
-import logging
-
 from sqlalchemy import case, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ecabinet.extensions import socketio
-from ecabinet.live.models import LiveState
-
-log = logging.getLogger(__name__)
+from ecabinet.accounts.models import Unit, User
+from ecabinet.core import realtime
+from ecabinet.live.models import FloorRequest, LiveState
+from ecabinet.meetings.models import AgendaItem, Meeting, Participant
 
 # Participant columns whose change is a change of the directory (attendance is not: it reaches the
 # tablets through `presence`, so a check-in wave never makes every tablet refetch the directory).
 _PARTICIPANT_FIELDS = ("user_id", "role", "can_vote", "delegate_for_id")
 _USER_FIELDS = ("full_name", "title", "unit_id")
-_DIRECTORY_BUMPED = "ecabinet.live.directory_bumped"
 _ROOM_BUMPED = "ecabinet.live.room_bumped"
-
-# Mapped class -> function(obj) -> the session (meeting) id whose shared room state the row is part of.
-_WATCHED = {}
-
-
-def watch(model, meeting_of=lambda obj: obj.meeting_id):
-    """Count changes of this model's rows in the room version of the session they belong to."""
-    _WATCHED[model] = meeting_of
 
 
 def _changed(obj, fields):
@@ -53,9 +45,6 @@ def _old_meeting_ids(obj):
 
 def _affected(session):
     """(directory meeting ids, directory user ids, directory unit ids, room meeting ids) of this flush."""
-    from ecabinet.accounts.models import Unit, User
-    from ecabinet.meetings.models import Participant
-
     meetings, users, units, rooms = set(), set(), set(), set()
     for obj in session.new:
         if isinstance(obj, Participant):
@@ -78,7 +67,7 @@ def _affected(session):
                 units.add(obj.id)
     for collection in (session.new, session.dirty, session.deleted):
         for obj in collection:
-            meeting_of = _WATCHED.get(type(obj))
+            meeting_of = realtime.room_meeting_of(type(obj))
             if meeting_of is None:
                 continue
             if collection is session.dirty and not session.is_modified(obj, include_collections=False):
@@ -96,9 +85,6 @@ def _after_flush(session, _context):
     meetings, users, units, rooms = _affected(session)
     if not (meetings or users or units or rooms):
         return
-    from ecabinet.accounts.models import User
-    from ecabinet.meetings.models import Participant
-
     connection = session.connection()
     if users:  # a renamed user changes the directory of every session they take part in (rare)
         meetings.update(connection.execute(
@@ -116,11 +102,12 @@ def _after_flush(session, _context):
                 room_version=LiveState.room_version + 1)
         .returning(LiveState.meeting_id, LiveState.participants_version)
     ).all()
-    directory_bumped = session.info.setdefault(_DIRECTORY_BUMPED, {})
     room_bumped = session.info.setdefault(_ROOM_BUMPED, set())
     for meeting_id, participants_version in rows:
         if meeting_id in meetings:
-            directory_bumped[meeting_id] = participants_version
+            # Sent after the commit; a second bump in the same transaction replaces it.
+            realtime.broadcast(meeting_id, "participants", {"meeting_id": meeting_id, "version": participants_version},
+                               key=("participants", meeting_id), session=session)
         room_bumped.add(meeting_id)
         # Objects of this session that hold the state row see the new counters on their next read.
         state = session.identity_map.get(session.identity_key(LiveState, meeting_id))
@@ -140,36 +127,24 @@ def bumped_in_transaction(session, meeting_id):
     return meeting_id in session.info.get(_ROOM_BUMPED, ())
 
 
-def _after_commit(session):
-    session.info.pop(_ROOM_BUMPED, None)
-    bumped = session.info.pop(_DIRECTORY_BUMPED, None)
-    if not bumped or socketio.server is None:
-        return
-    from ecabinet.core.push import push_to_meeting
-
-    for meeting_id, version in sorted(bumped.items()):
-        try:
-            push_to_meeting(meeting_id, "participants", {"meeting_id": meeting_id, "version": version})
-        except Exception:  # the change is committed; a tablet gets the version with its next join
-            log.exception("participants event of meeting %s could not be sent", meeting_id)
+def _forget_bumped(session, *_args):
+    if not session.in_nested_transaction():  # a savepoint's end is not the transaction's
+        session.info.pop(_ROOM_BUMPED, None)
 
 
-def _after_rollback(session):
-    session.info.pop(_DIRECTORY_BUMPED, None)
-    session.info.pop(_ROOM_BUMPED, None)
+def _meeting_id(meeting):
+    return meeting.id
 
 
 def register():
+    """The live package's own part of the room (its header, agenda, participants, floor) and the listener."""
     if getattr(register, "done", False):
         return
-    from ecabinet.live.models import FloorRequest
-    from ecabinet.meetings.models import AgendaItem, Meeting, Participant
-
-    watch(Meeting, lambda obj: obj.id)
-    watch(Participant)
-    watch(AgendaItem)
-    watch(FloorRequest)
+    realtime.watch_room(Meeting, _meeting_id)
+    realtime.watch_room(Participant)
+    realtime.watch_room(AgendaItem)
+    realtime.watch_room(FloorRequest)
     event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
+    event.listen(Session, "after_commit", _forget_bumped)
+    event.listen(Session, "after_rollback", _forget_bumped)
     register.done = True

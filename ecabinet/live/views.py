@@ -6,7 +6,7 @@ from flask_login import current_user
 from ecabinet.accounts.auth import login_required
 from ecabinet.core.errors import NotAllowed, NotFound
 from ecabinet.extensions import db
-from ecabinet.live import access, operations, state
+from ecabinet.live import access, directory, operations, rows, state
 from ecabinet.live.strings import client_strings
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.operations import invitable_users
@@ -118,8 +118,6 @@ def enter_button(meeting, user):
 
 def participants_version(meeting, user):
     """GET /api/v1/meetings/<id>/participants also names the directory's version (see live.directory)."""
-    from ecabinet.live import directory
-
     return {"version": directory.version_of(meeting.id)}
 
 
@@ -133,5 +131,5 @@ def live_detail(meeting, user):
         "current_item_id": live_state.current_item_id,
         "item_started_at": live_state.item_started_at.isoformat() if live_state.item_started_at else None,
         "presence": state.presence_json(meeting),
-        "floor": state.floor_json(meeting),
+        "floor": rows.floor_json(meeting),
     }}

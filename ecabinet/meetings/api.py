@@ -13,9 +13,9 @@ from ecabinet.core.api import (
     bool_field, choice_field, datetime_field, get_json, int_field, iso, text_field,
 )
 from ecabinet.core.errors import InvalidValue
-from ecabinet.core.push import push_to_meeting
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
+from ecabinet.meetings.events import broadcast_status
 from ecabinet.meetings.access import (
     can_change_status, can_chair, can_create_meeting, can_manage_meeting,
 )
@@ -115,10 +115,6 @@ def meeting_detail_json(meeting, user):
     return data
 
 
-def _push_status(meeting):
-    push_to_meeting(meeting.id, "meeting", {"meeting_id": meeting.id, "status": meeting.status.value})
-
-
 # -- sessions ---------------------------------------------------------------
 
 
@@ -181,8 +177,8 @@ def transition(meeting_id, action):
     target = {"publish": MeetingStatus.PUBLISHED, "start": MeetingStatus.LIVE, "end": MeetingStatus.ENDED,
               "archive": MeetingStatus.ARCHIVED, "unpublish": MeetingStatus.DRAFT}[action]
     operations.change_status(meeting, target, actor=current_user)
+    broadcast_status(meeting)
     db.session.commit()
-    _push_status(meeting)
     return jsonify(meeting_json(meeting))
 
 

@@ -11,10 +11,10 @@ from ecabinet.accounts.models import User
 from ecabinet.bodies.models import Body
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError
-from ecabinet.core.push import push_to_meeting
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
+from ecabinet.meetings.events import broadcast_status
 from ecabinet.meetings.access import (
     can_change_status, can_chair, can_create_meeting, can_manage_meeting,
 )
@@ -218,9 +218,11 @@ def change_status(meeting_id, action):
         "end": _("The session has ended."),
         "archive": _("The session is archived."),
     }
-    if _apply(lambda: operations.change_status(meeting, _ACTIONS[action], actor=current_user),
-              messages[action]):
-        push_to_meeting(meeting.id, "meeting", {"meeting_id": meeting.id, "status": meeting.status.value})
+    def change_status():
+        operations.change_status(meeting, _ACTIONS[action], actor=current_user)
+        broadcast_status(meeting)
+
+    _apply(change_status, messages[action])
     return _back(meeting)
 
 

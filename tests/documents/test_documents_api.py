@@ -145,7 +145,7 @@ def test_meeting_detail_lists_visible_documents(client, cast, bearer):
 
 
 def test_live_session_is_told_when_the_list_changes(app, client, cast, bearer, login):
-    from ecabinet.core.push import meeting_room
+    from ecabinet.core.realtime import meeting_room
 
     token = bearer(cast.member)["Authorization"].split()[1]
     watcher = socketio.test_client(app, flask_test_client=login(cast.member), auth={"token": token})

@@ -1,10 +1,11 @@
 """Live operations on real rows (rolled back per test), and the handlers through Flask-SocketIO's test client."""
 import pytest
+from flask import request
 from sqlalchemy import select
 
 from ecabinet.core.errors import InvalidState, InvalidValue, NotAllowed
 from ecabinet.extensions import db, socketio
-from ecabinet.live import operations, state
+from ecabinet.live import operations, rows, state
 from ecabinet.live.models import LiveState
 from ecabinet.meetings.models import Attendance, MeetingStatus
 from tests.factories import create_meeting, create_user
@@ -79,12 +80,12 @@ def test_floor_queue_in_order(session_live):
     for member in (members[2], members[0]):
         operations.request_floor(meeting, member)
     operations.request_floor(meeting, members[2])  # asking twice keeps the first place
-    assert state.floor_json(meeting)["queue"] == [members[2].id, members[0].id]
+    assert rows.floor_json(meeting)["queue"] == [members[2].id, members[0].id]
     operations.grant_floor(meeting, members[0], actor=chair)
-    floor = state.floor_json(meeting)
+    floor = rows.floor_json(meeting)
     assert floor["speaking"] == members[0].id and floor["queue"] == [members[2].id]
     operations.end_floor(meeting, actor=chair)
-    assert state.floor_json(meeting)["speaking"] is None
+    assert rows.floor_json(meeting)["speaking"] is None
 
 
 def test_socket_handlers_with_the_test_client(app, session_live, login):
@@ -180,29 +181,29 @@ def test_presence_broadcasts_are_coalesced_and_end_on_the_latest_state(app, monk
     import threading
     import time
 
-    from ecabinet.live import events
+    from ecabinet.core import realtime
 
     sent, current = [], {"value": 0}
     lock = threading.Lock()
 
-    def fake_broadcast(_app, meeting_id):
+    def fake_send(_app, key, _read):
         with lock:
-            sent.append((meeting_id, current["value"]))
+            sent.append((key[1], current["value"]))
 
-    monkeypatch.setattr(events, "_broadcast_presence", fake_broadcast)
-    monkeypatch.setitem(app.config, "LIVE_PRESENCE_INTERVAL", 0.2)
+    monkeypatch.setattr(realtime._Coalescer, "send_now", staticmethod(fake_send))
+    coalescer = realtime._coalescer
     for value in range(1, 21):  # twenty check-ins in quick succession
         current["value"] = value
-        events.schedule_presence(app, 7)
+        coalescer.schedule(app, 7, "presence", None, 0.2)
         time.sleep(0.005)
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and (7 in events._presence_pending or not sent or sent[-1][1] != 20):
+    while time.monotonic() < deadline and (("presence", 7) in coalescer.pending or not sent or sent[-1][1] != 20):
         time.sleep(0.02)
     assert 2 <= len(sent) <= 3, sent
     assert sent[-1] == (7, 20)  # the room ends on the state after the last change
-    assert 7 not in events._presence_pending
+    assert ("presence", 7) not in coalescer.pending
     current["value"] = 21  # a later change starts a new broadcaster, sent at once
-    events.schedule_presence(app, 7)
+    coalescer.schedule(app, 7, "presence", None, 0.2)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and sent[-1] != (7, 21):
         time.sleep(0.02)
@@ -253,23 +254,27 @@ def test_seq_changing_events_of_a_session_run_one_at_a_time_emit_included(app, m
     import threading
     import time
 
-    from ecabinet.live import events
+    from ecabinet.core import realtime
 
     log = []
 
-    def turn(data):
-        log.append(("change", data["meeting_id"], data["n"]))
+    def turn(call):
+        log.append(("change", call.data["meeting_id"], call.data["n"]))
         time.sleep(0.05)  # the commit or the emit waiting on I/O: another event's turn to run
-        return {}, [("page", {"n": data["n"]}, data["meeting_id"], None)]
+        realtime.broadcast(call.data["meeting_id"], "page", {"n": call.data["n"]})
 
-    monkeypatch.setattr(events, "_emit", lambda _event, payload, meeting_id, _skip:
-                        log.append(("emit", meeting_id, payload["n"])))
+    def emit(_event, payload, to, **_kwargs):
+        log.append(("emit", int(to.split(":")[1]), payload["n"]))
 
-    def run_together(handler, payloads):
+    monkeypatch.setattr(socketio, "emit", emit)
+
+    def run_together(ordered, payloads):
         log.clear()
+        handler = realtime.handler_of(realtime.EventSpec("turn", turn, "none", False, ordered, None, None, None))
 
         def one(payload):
             with app.test_request_context():
+                request.sid = "sid-test"
                 handler(payload)
 
         threads = [threading.Thread(target=one, args=(payload,)) for payload in payloads]
@@ -280,11 +285,10 @@ def test_seq_changing_events_of_a_session_run_one_at_a_time_emit_included(app, m
             thread.join(5)
         return list(log)
 
-    ordered = run_together(events.live_event(turn, ordered=True), [{"meeting_id": 7, "n": 1}, {"meeting_id": 7, "n": 2}])
+    ordered = run_together(True, [{"meeting_id": 7, "n": 1}, {"meeting_id": 7, "n": 2}])
     assert [entry[0] for entry in ordered] == ["change", "emit", "change", "emit"]
     # Without ordering the two interleave (what the lock prevents), and other sessions are not held up.
-    assert [entry[0] for entry in run_together(events.live_event(turn), [{"meeting_id": 7, "n": 1},
-                                                                         {"meeting_id": 7, "n": 2}])] \
+    assert [entry[0] for entry in run_together(False, [{"meeting_id": 7, "n": 1}, {"meeting_id": 7, "n": 2}])] \
         == ["change", "change", "emit", "emit"]
-    other = run_together(events.live_event(turn, ordered=True), [{"meeting_id": 7, "n": 1}, {"meeting_id": 8, "n": 2}])
+    other = run_together(True, [{"meeting_id": 7, "n": 1}, {"meeting_id": 8, "n": 2}])
     assert [entry[0] for entry in other] == ["change", "change", "emit", "emit"]
