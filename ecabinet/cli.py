@@ -11,6 +11,7 @@ def main():
         from ecabinet.server import patch
 
         patch()
-    from ecabinet.core.cli import cli
+    from ecabinet import create_app
+    from ecabinet.core.cli import console
 
-    cli(prog_name="ecabinet")
+    console(create_app)(prog_name="ecabinet")

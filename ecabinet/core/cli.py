@@ -4,16 +4,15 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 
-def _create_app():
-    from ecabinet import create_app
+def console(create_app):
+    """The `ecabinet` command group around the application factory (ecabinet.cli passes it in, so
+    that this module never imports the package that builds the app and registers these commands)."""
+    @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False,
+                 help="E-Cabinet: paperless meeting room. Settings come from ECABINET_* variables.")
+    def cli():
+        pass
 
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             help="E-Cabinet: paperless meeting room. Settings come from ECABINET_* variables.")
-def cli():
-    pass
+    return cli
 
 
 def register_cli(app):
