@@ -46,7 +46,8 @@ def user_room(user_id):
 
 # -- broadcasting after the commit ----------------------------------------------------------
 
-_OUTBOX = "ecabinet.realtime.outbox"
+_OUTBOX = "ecabinet.realtime.outbox"   # queued in the transaction in progress
+_READY = "ecabinet.realtime.ready"     # committed, sent when the transaction has ended
 
 
 @dataclass(eq=False)
@@ -108,7 +109,7 @@ def _after_commit(session):
         return  # a savepoint was released: its messages wait for the real commit
     outbox = session.info.pop(_OUTBOX, None)
     if outbox:
-        _send(outbox)
+        session.info.setdefault(_READY, []).extend(outbox)
 
 
 def _after_soft_rollback(session, previous_transaction):
@@ -122,8 +123,18 @@ def _after_soft_rollback(session, previous_transaction):
 
 
 def _after_transaction_end(session, transaction):
-    if transaction.parent is None:
-        session.info.pop(_OUTBOX, None)  # closed without a commit (session.close, remove)
+    if transaction.parent is not None:
+        return
+    dropped = session.info.pop(_OUTBOX, None)
+    if dropped:
+        # Closed without a commit or a rollback (session.close, remove): most likely an adapter
+        # broadcast after its commit, in a transaction nobody committed. Nothing is sent.
+        log.warning("%d broadcast(s) dropped: their transaction ended without a commit", len(dropped))
+    ready = session.info.pop(_READY, None)
+    if ready:
+        # Sent here rather than in after_commit: the transaction's connection is back in the pool
+        # by now, so a slow send (the message queue) never holds a database connection.
+        _send(ready)
 
 
 def _send(outbox):

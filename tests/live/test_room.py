@@ -150,7 +150,8 @@ def test_nothing_is_kept_from_a_transaction_that_created_the_live_state_and_roll
     secretariat, chair, member, other = create_secretariat(), create_user(), create_user(), create_user()
     meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=[member, other])
     db.session.commit()
-    assert members_present(state.snapshot(meeting, other)) == set()  # creates the row, builds
+    operations.get_state(meeting)  # what the first join does before it reads the snapshot
+    assert members_present(state.snapshot(meeting, other)) == set()  # builds
     db.session.rollback()
     operations.check_in(meeting.participant_for(member), actor=member)  # no state row: no counter moves
     db.session.commit()
