@@ -112,6 +112,11 @@ def _after_commit(session):
         session.info.setdefault(_READY, []).extend(outbox)
 
 
+def _after_rollback(session):
+    if not session.in_nested_transaction():  # a savepoint's messages: see _after_soft_rollback
+        session.info.pop(_OUTBOX, None)
+
+
 def _after_soft_rollback(session, previous_transaction):
     outbox = session.info.get(_OUTBOX)
     if not outbox:
@@ -451,8 +456,9 @@ class Call:
         self._user = still_signed_in(self.socket, user, token_revoked_at, token_expires_at)
         return self._user
 
-    def signed_in_by_statement(self):
-        """The event's own statement checked the sign-in (e.g. in its WHERE) and passed."""
+    def sign_in_checked(self):
+        """The event checked the sign-in itself and it holds: in its own statement's WHERE (the page
+        turn), or at connect for a room display, which has no user to re-check."""
         if self._user is self._UNCHECKED:
             self._user = None
 
@@ -492,7 +498,7 @@ def event(name, *, auth="user", displays=False, ordered=False, target=None, allo
 
     auth: "user": the socket's user is re-checked before the handler (call.user); "inline": the
         handler reads the user in its own query (the join's one query, the page turn's one UPDATE)
-        and must call call.signed_in(...) or call.signed_in_by_statement(); "none": any connected
+        and must call call.signed_in(...) or call.sign_in_checked(); "none": any connected
         socket (leaving a room).
     displays: a room display's socket may send it (call.user is then None); otherwise it is refused.
     ordered: the event changes a session's `seq`: events of one session (payload `meeting_id`) run
@@ -524,8 +530,8 @@ def _run(spec, data):
         call = Call(spec, data)
         if call.display_meeting_id is not None and not spec.displays:
             raise NotAuthenticated()
-        if spec.auth == "user" and call.user is None and not spec.displays:
-            raise NotAuthenticated()
+        if spec.auth == "user":
+            call.user  # noqa: B018  (re-checked now: NotAuthenticated when the sign-in no longer holds)
         args = (call,)
         if spec.target is not None:
             target = spec.target(call)
@@ -580,6 +586,7 @@ def init_app(app):
     """Attach connect, disconnect and every declared event to this app's Socket.IO server."""
     if not getattr(init_app, "listening", False):
         sa_event.listen(Session, "after_commit", _after_commit)
+        sa_event.listen(Session, "after_rollback", _after_rollback)
         sa_event.listen(Session, "after_soft_rollback", _after_soft_rollback)
         sa_event.listen(Session, "after_transaction_end", _after_transaction_end)
         init_app.listening = True

@@ -100,7 +100,7 @@ def join(call):
         found = access.load_for_join(_display_session_id(call, meeting_id))
         if found is None:
             raise NotAllowed(_("This display belongs to another session."))
-        call.signed_in_by_statement()  # its token was checked at connect; it has no user to re-check
+        call.sign_in_checked()  # its token was checked at connect; it has no user to re-check
         meeting, user, display, other_tablet_open, me = found.meeting, None, True, False, None
     else:
         # The session, its live state, the caller's participation and sign-in in one query.
@@ -167,7 +167,7 @@ def navigate(call):
                                    actor_id=socket.get("user_id"), token_id=socket.get("token_id"),
                                    nonce=socket.get("nonce"))
     if payload is not None:
-        call.signed_in_by_statement()
+        call.sign_in_checked()
     else:
         # Refused (or the session's first change): the full checks say why, in the protocol's order.
         meeting = session_of(call)

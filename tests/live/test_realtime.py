@@ -12,8 +12,8 @@ from ecabinet.core.errors import InvalidState
 from ecabinet.extensions import db, socketio
 from ecabinet.live import access, operations, state
 from ecabinet.live.models import LiveState
-from ecabinet.meetings.models import Meeting, MeetingStatus
-from tests.factories import create_meeting, create_user
+from ecabinet.meetings.models import Meeting
+from tests.factories import create_user
 
 pytestmark = pytest.mark.usefixtures("in_request")
 
@@ -263,7 +263,6 @@ def test_a_stranger_is_refused_by_every_session_event_and_nothing_is_pushed(sess
     meeting, _secretariat, _chair, members = session_live
     watcher = sockets(members[0], meeting.id)
     stranger = sockets(create_user())
-    other = create_meeting(status=MeetingStatus.LIVE, chair=create_user())
     for name in sorted(realtime.declared_events()):
         if name.startswith("test_") or name == "leave":
             continue
@@ -271,5 +270,16 @@ def test_a_stranger_is_refused_by_every_session_event_and_nothing_is_pushed(sess
                                    "document_id": 1, "page": 1, "attendance": "present"}, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] in {"meeting_not_found", "not_participant",
                                                                "not_presenter"}, (name, ack)
-    assert other.id != meeting.id
     assert [event for event in watcher.get_received() if event["name"] != "presence"] == []
+
+
+def test_only_a_transaction_closed_without_commit_or_rollback_warns(session_live, caplog):
+    meeting = session_live[0]
+    with caplog.at_level("WARNING", logger="ecabinet.core.realtime"):
+        realtime.broadcast(meeting.id, "floor", {})
+        db.session.rollback()
+        assert caplog.records == []
+        realtime.broadcast(meeting.id, "floor", {})
+        db.session.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "1 broadcast(s) dropped: their transaction ended without a commit"]
