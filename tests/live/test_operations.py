@@ -107,6 +107,11 @@ def test_socket_handlers_with_the_test_client(app, session_live, login):
     bad = member_client.emit("navigate", {"meeting_id": meeting.id, "page": 5}, callback=True)
     assert bad == {"ok": False, "error": {"code": "not_presenter", "message": bad["error"]["message"]}}
     assert member_client.emit("join", "nonsense", callback=True)["error"]["code"] == "invalid_payload"
+    # Leave, then disconnect: a joined socket's disconnect would start the grace-period check, a
+    # background task reading the database 15 s later in whatever test runs then.
+    for client in (member_client, chair_client):
+        assert client.emit("leave", {"meeting_id": meeting.id}, callback=True)["ok"]
+        client.disconnect()
 
 
 def _turn(meeting, user, page, document_id=None, **socket):

@@ -19,8 +19,14 @@ pytestmark = pytest.mark.usefixtures("in_request")
 
 
 @pytest.fixture
-def sockets(app, bearer, login):
-    """sockets(user, meeting=None) -> a connected test client (in the session's room when given)."""
+def sockets(app, bearer, login, monkeypatch):
+    """sockets(user, meeting=None) -> a connected test client (in the session's room when given).
+
+    Disconnecting a joined socket starts the grace-period check, a background task that would read
+    the database 15 s later, in whatever test runs then: not for these in-process sockets."""
+    from ecabinet.live import events
+
+    monkeypatch.setattr(events, "_announce_if_still_lost", lambda *_args: None)
     opened = []
 
     def connect(user, meeting_id=None):
