@@ -117,11 +117,9 @@ def load_for_join(meeting_id, *, user_id=None, token_id=None, sid=None):
 
 
 def can_join(user, meeting):
-    """Participants of the session, and the secretariat that manages it."""
+    """Participants of the session, and the secretariat of its body (meetings.access)."""
     if not _active(user) or meeting.status not in ROOM_STATUSES:
         return False
-    if user.is_secretariat:
-        return True
     seen = _seen(user, meeting)
     return seen.participant_for(user) is not None or meetings_access.can_manage_meeting(user, seen)
 

@@ -23,6 +23,7 @@ from sqlalchemy import inspect
 from ecabinet.core import realtime
 from ecabinet.extensions import db
 from ecabinet.live import rows
+from ecabinet.meetings.queries import rules_of
 from ecabinet.live.versions import bumped_in_transaction
 
 _CACHE_KEY = "ecabinet.live.rooms"
@@ -60,7 +61,7 @@ def _build(meeting, state):
         agenda_items=rows.agenda_items_json(meeting),
         people=people,
         chair_id=rows.chair_id(people),
-        presence=rows.presence_counts(meeting.id, people),
+        presence=rows.presence_counts(meeting.id, people, rules_of(meeting)),
         floor=rows.floor_json(meeting),
         sections={section.key: section.shared(meeting) for section in realtime.snapshot_sections()},
     )
@@ -68,10 +69,10 @@ def _build(meeting, state):
 
 def _key(meeting, state):
     # created_at too: a session id can be used again after a deletion (SQLite), its version not.
-    # The quorum settings shape the presence part.
-    config = current_app.config
-    return (meeting.id, meeting.created_at, state.room_version, config["QUORUM_NUMERATOR"],
-            config["QUORUM_DENOMINATOR"], bool(config.get("QUORUM_COUNTS_STAND_INS")))
+    # The session's quorum rules shape the presence part (frozen when it started; its body's before).
+    rules = rules_of(meeting)
+    return (meeting.id, meeting.created_at, state.room_version, rules.quorum_numerator, rules.quorum_denominator,
+            rules.stand_ins_count)
 
 
 def _cacheable(meeting, state):

@@ -5,7 +5,6 @@ and JSON-ready dicts that live.room keeps once per room version. They depend on 
 live package but its models and rules, so that the room, the snapshot and the directory build on them
 without importing each other.
 """
-from flask import current_app
 from sqlalchemy import String, inspect, select, type_coerce
 
 from ecabinet.accounts.models import Unit, User
@@ -45,14 +44,14 @@ def chair_id(rows):
     return next((row[0] for row in rows if row[1] == _CHAIR), None)
 
 
-def presence_counts(meeting_id, rows):
-    """The `presence` payload from people() rows, without `connection_lost` (it depends on the time)."""
-    config = current_app.config
+def presence_counts(meeting_id, rows, rules):
+    """The `presence` payload from people() rows, without `connection_lost` (it depends on the time).
+    `rules`: the session's working rules (bodies.rules.WorkingRules; frozen when it started)."""
     present_ids, attendance, notes = [], {}, {}
     total_voting = present_voting = 0
-    # Members whose stand-in is here count toward quorum where the province's rules say so.
+    # Members whose stand-in is here count toward quorum where the body's working rules say so.
     represented = set()
-    if config.get("QUORUM_COUNTS_STAND_INS"):
+    if rules.stand_ins_count:
         represented = {delegate_for for _u, role, _v, state, _n, delegate_for in rows
                        if role == _DELEGATE and state in _PRESENT_VALUES and delegate_for is not None}
     for user_id, role, can_vote, state, note, _delegate_for in rows:
@@ -67,8 +66,7 @@ def presence_counts(meeting_id, rows):
             total_voting += 1
             present_voting += present or (state == _SUBSTITUTED and user_id in represented)
     present_ids.sort()
-    quorum = compute_quorum(present_voting, total_voting, config["QUORUM_NUMERATOR"],
-                            config["QUORUM_DENOMINATOR"])
+    quorum = compute_quorum(present_voting, total_voting, rules.quorum_numerator, rules.quorum_denominator)
     return {
         "meeting_id": meeting_id,
         "present": present_ids,

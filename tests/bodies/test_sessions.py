@@ -124,3 +124,28 @@ def test_a_live_session_keeps_the_rules_it_started_with(app, world):
     db.session.commit()
     db.session.expire_all()
     assert meeting.rules == frozen and world.province.quorum_denominator == 2
+
+
+def test_another_bodys_secretariat_cannot_join_or_steer_the_live_room(app, world, login):
+    """Socket events are scoped like the pages: the commune's office is refused the province's room."""
+    from ecabinet.extensions import socketio
+
+    meeting = world.session(world.province, world.province_office)
+    meetings.change_status(meeting, MeetingStatus.LIVE, actor=world.province_office)
+    db.session.commit()
+    with app.app_context():  # its own context, so Flask-Login's cached user stays with this client
+        outsider = socketio.test_client(app, flask_test_client=login(world.commune_office),
+                                        headers={"Origin": "http://localhost"})
+    insider = socketio.test_client(app, flask_test_client=login(world.province_office),
+                                   headers={"Origin": "http://localhost"})
+    refused = outsider.emit("join", {"meeting_id": meeting.id}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] in {"not_found", "not_participant"}
+    for event in ("set_item", "check_in", "floor_request"):
+        ack = outsider.emit(event, {"meeting_id": meeting.id, "agenda_item_id": meeting.agenda_items[0].id},
+                            callback=True)
+        assert ack["ok"] is False, event
+    joined = insider.emit("join", {"meeting_id": meeting.id}, callback=True)
+    assert joined["ok"], joined
+    assert insider.emit("leave", {"meeting_id": meeting.id}, callback=True)["ok"]
+    for client in (outsider, insider):
+        client.disconnect()

@@ -1,5 +1,7 @@
 """Live operations on real rows (rolled back per test), and the handlers through Flask-SocketIO's test client."""
 import pytest
+
+from ecabinet.bodies.rules import WorkingRules
 from flask import request
 from sqlalchemy import select
 
@@ -57,10 +59,11 @@ def test_stand_in_attends_for_a_member(session_live):
 
 
 @pytest.mark.parametrize("counted", [False, True])
-def test_a_member_represented_by_a_present_stand_in_counts_toward_quorum_where_set(app, monkeypatch,
+def test_a_member_represented_by_a_present_stand_in_counts_toward_quorum_where_set(app,
                                                                                   session_live, counted):
-    monkeypatch.setitem(app.config, "QUORUM_COUNTS_STAND_INS", counted)
     meeting, secretariat, chair, members = session_live
+    # As if the body's working rules counted stand-ins (or not) when the session started.
+    meeting.rules = WorkingRules(stand_ins_count=counted).as_dict()
     for member in (chair, members[1]):
         operations.check_in(meeting.participant_for(member), actor=member)
     stand_in = create_user()
