@@ -5,6 +5,8 @@ is built once per room version and shared by the room's joins (live.room); each 
 the documents domain's reading rule allows. Changes of documents and their versions change the room
 (watched), and the adapters that make them broadcast `documents` after the commit.
 """
+from datetime import timezone
+
 from flask import url_for
 from sqlalchemy import select
 
@@ -12,11 +14,12 @@ from ecabinet.core import realtime
 from ecabinet.documents.access import can_view_document
 from ecabinet.documents.models import Classification, Document, DocumentVersion
 from ecabinet.extensions import db
+from ecabinet.meetings.queries import sent_late
 
 
-def _current_pages():
-    """SQL: the page count of a document's current (newest) version."""
-    return (select(DocumentVersion.page_count).where(DocumentVersion.document_id == Document.id)
+def _current(column):
+    """SQL: a column of a document's current (newest) version."""
+    return (select(column).where(DocumentVersion.document_id == Document.id)
             .order_by(DocumentVersion.number.desc()).limit(1).scalar_subquery())
 
 
@@ -25,11 +28,13 @@ class DocumentFacts:
     session, classification, guest permission), without an ORM object: the list is kept per room
     version (live.room) and checked per caller."""
 
-    __slots__ = ("id", "title", "agenda_item_id", "page_count", "classification", "guests_allowed", "meeting")
+    __slots__ = ("id", "title", "agenda_item_id", "page_count", "classification", "guests_allowed", "late",
+                 "meeting")
 
-    def __init__(self, row):
+    def __init__(self, row, late):
         (self.id, self.title, self.agenda_item_id, self.page_count, self.classification,
          self.guests_allowed) = row
+        self.late = late  # added or replaced inside the body's lead time before the session
         # Set per caller (seen_through): the kept list holds no ORM object of the session that built it.
         self.meeting = None
 
@@ -47,7 +52,7 @@ class DocumentFacts:
 
     def as_json(self):
         return {"id": self.id, "title": self.title, "agenda_item_id": self.agenda_item_id,
-                "page_count": self.page_count, "classification": self.classification.value,
+                "page_count": self.page_count, "classification": self.classification.value, "late": self.late,
                 # Built per answer, in its request (the application may be mounted under a prefix).
                 "url": url_for("documents_api.document_file", document_id=self.id)}
 
@@ -55,11 +60,16 @@ class DocumentFacts:
 def document_facts(meeting):
     """The session's documents in agenda order, with their current version's page count (one query)."""
     rows = db.session.execute(
-        select(Document.id, Document.title, Document.agenda_item_id, _current_pages(), Document.classification,
-               Document.guests_allowed)
+        select(Document.id, Document.title, Document.agenda_item_id, _current(DocumentVersion.page_count),
+               Document.classification, Document.guests_allowed, _current(DocumentVersion.uploaded_at))
         .where(Document.meeting_id == meeting.id).order_by(Document.position, Document.id)
     ).all()
-    return [DocumentFacts(row) for row in rows]
+    return [DocumentFacts(row[:-1], sent_late(meeting, _aware(row[-1]))) for row in rows]
+
+
+def _aware(moment):
+    """A column value read through a scalar subquery comes back without the UTC type's care (SQLite)."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def visible_documents(facts, meeting, user, display):

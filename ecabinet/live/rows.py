@@ -5,13 +5,17 @@ and JSON-ready dicts that live.room keeps once per room version. They depend on 
 live package but its models and rules, so that the room, the snapshot and the directory build on them
 without importing each other.
 """
+from operator import itemgetter
+
 from sqlalchemy import String, inspect, select, type_coerce
 
 from ecabinet.accounts.models import Unit, User
+from ecabinet.bodies.models import BodyMember
 from ecabinet.extensions import db
 from ecabinet.live.models import FloorRequest
 from ecabinet.live.rules import compute_quorum
-from ecabinet.meetings.models import PRESENT_STATES, AgendaItem, Attendance, Participant, Role
+from ecabinet.meetings.models import PRESENT_STATES, AgendaItem, Attendance, Meeting, Participant, Role
+from ecabinet.meetings.queries import in_protocol_order
 
 MEMBER_ROLES = {Role.CHAIR, Role.MEMBER}
 
@@ -111,8 +115,9 @@ def agenda_items_json(meeting):
 
 
 def directory_rows(meeting_id):
-    """Every participant of the session, in one column query over participants + users + units."""
-    return [{"user_id": user_id, "full_name": name, "title": title, "unit": unit, "role": role,
+    """Every participant of the session in protocol order (as every list shows them), in one column
+    query over participants + users + units and one for the body's roster ranks."""
+    rows = [{"user_id": user_id, "full_name": name, "title": title, "unit": unit, "role": role,
              "can_vote": can_vote, "delegate_for_id": delegate, "attendance": attendance,
              "attendance_note": note}
             for user_id, name, title, unit, role, can_vote, delegate, attendance, note in db.session.execute(
@@ -120,4 +125,9 @@ def directory_rows(meeting_id):
                        type_coerce(Participant.role, String), Participant.can_vote, Participant.delegate_for_id,
                        type_coerce(Participant.attendance, String), Participant.attendance_note)
                 .join(User, User.id == Participant.user_id).outerjoin(Unit, Unit.id == User.unit_id)
-                .where(Participant.meeting_id == meeting_id).order_by(Participant.id))]
+                .where(Participant.meeting_id == meeting_id))]
+    ranks = dict(db.session.execute(
+        select(BodyMember.user_id, BodyMember.rank).join(Meeting, Meeting.body_id == BodyMember.body_id)
+        .where(Meeting.id == meeting_id)).all())
+    return in_protocol_order(rows, ranks, role=itemgetter("role"), user_id=itemgetter("user_id"),
+                             delegate_for=itemgetter("delegate_for_id"), name=itemgetter("full_name"))

@@ -45,18 +45,23 @@ def split_upcoming(meetings, now):
     return upcoming, past
 
 
-def participants_in_protocol_order(meeting, participants=None):
-    """The participants (all of the session's by default) in protocol order, then Vietnamese name
-    order within a rank; a stand-in takes the rank of the member they attend for."""
-    participants = meeting.participants if participants is None else participants
-    ranks = {place.user_id: place.rank for place in meeting.body.roster}
-
-    def rank(participant):
-        person = participant.delegate_for_id if participant.role == Role.DELEGATE else participant.user_id
+def in_protocol_order(items, ranks, *, role, user_id, delegate_for, name):
+    """People of a session (participants or rows) in protocol order, then Vietnamese name order
+    within a rank; `ranks`: {user id: the body's roster rank}. A stand-in takes the rank of the
+    member they attend for."""
+    def rank(item):
+        person = delegate_for(item) if Role(role(item)) == Role.DELEGATE else user_id(item)
         return ranks.get(person, _OFF_ROSTER)
 
-    return protocol_sorted(participants, group=lambda p: _ROLE_GROUP[p.role], rank=rank,
-                           name=lambda p: p.user.full_name)
+    return protocol_sorted(items, group=lambda item: _ROLE_GROUP[Role(role(item))], rank=rank, name=name)
+
+
+def participants_in_protocol_order(meeting, participants=None):
+    """The participants (all of the session's by default) in protocol order."""
+    return in_protocol_order(meeting.participants if participants is None else participants,
+                             {place.user_id: place.rank for place in meeting.body.roster},
+                             role=lambda p: p.role, user_id=lambda p: p.user_id,
+                             delegate_for=lambda p: p.delegate_for_id, name=lambda p: p.user.full_name)
 
 
 def rules_of(meeting):

@@ -65,3 +65,15 @@ def test_a_document_added_inside_the_lead_time_is_marked_late(app, login, bearer
     create_document(on_time, actor=office2, title="Báo cáo")
     assert [d["late"] for d in login(office2).get(f"/api/v1/meetings/{on_time.id}/documents")
             .get_json()["documents"]] == [False]
+
+
+def test_the_tablets_list_marks_a_late_document(app):
+    from ecabinet.documents.events import document_facts
+
+    meeting, office = _session(utcnow() + timedelta(days=1))
+    create_document(meeting, actor=office, title="Tờ trình bổ sung")
+    [fact] = document_facts(meeting)
+    assert fact.late is True
+    on_time, office2 = _session(utcnow() + timedelta(days=30))
+    create_document(on_time, actor=office2, title="Báo cáo")
+    assert [f.late for f in document_facts(on_time)] == [False]
