@@ -1,5 +1,7 @@
 """Browser test on a real `ecabinet run` process: the secretariat reorders the agenda with the
 up/down buttons and by dragging the handle (SortableJS), and the order survives a reload."""
+from datetime import timedelta
+
 import pytest
 
 from ecabinet.extensions import db
@@ -18,8 +20,11 @@ AGENDA = ["Báo cáo tình hình kinh tế – xã hội tháng 11",
 def seed(live_server):
     with live_server.app.app_context():
         secretariat = create_secretariat(username="thu.ky", full_name="Nguyễn Thị Minh Thư")
+        # Three weeks ahead, as sessions are prepared: no late-documents notice above the agenda, so the
+        # whole list stays inside the viewport the mouse drags in.
         meeting = create_meeting("Phiên họp UBND tỉnh thường kỳ tháng 12", status=MeetingStatus.PUBLISHED,
-                                 actor=secretariat, agenda=AGENDA, chair=create_user(full_name="Nguyễn Văn Hùng"))
+                                 actor=secretariat, agenda=AGENDA, chair=create_user(full_name="Nguyễn Văn Hùng"),
+                                 starts_in=timedelta(days=21))
         return meeting.id
 
 
