@@ -90,6 +90,9 @@ function togglePanel(force) {
   if (!panel) return;
   const open = force ?? panel.hidden;
   panel.hidden = !open;
+  // The page moves aside for the panel (and is drawn again at the size left to it).
+  const stage = $("stage");
+  if (stage) stage.classList.toggle("has-notes", open);
   const button = $("notes-toggle");
   if (button) button.setAttribute("aria-pressed", String(open));
   if (!open) toggleHighlight(false);
