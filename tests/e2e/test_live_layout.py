@@ -202,3 +202,18 @@ def test_ending_the_session_from_the_console_asks_first(live_server, room, new_p
     chair.get_by_role("button", name="Kết thúc phiên họp").click()
     chair.wait_for_url(f"**/meetings/{room.meeting_id}")
     expect(chair.locator(".badge--ended").first).to_be_visible()
+
+
+def test_the_reader_runs_under_the_policy(live_server, room, new_page):
+    """The document reader (PDF.js without eval) reports no policy violation."""
+    doc1 = room.doc_ids[0]
+    member = new_page(TABLET_LANDSCAPE, csp=True)
+    violations = []
+    member.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    browser_login(member, live_server.url, room.members[0].username, PASSWORD)
+    response = member.goto(f"{live_server.url}/meetings/{room.meeting_id}/documents/{doc1}/read")
+    assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+    member.wait_for_selector(".reader.is-ready", timeout=RENDER_TIMEOUT)
+    member.click('[data-action="next"]')
+    expect(member.locator(".reader-page canvas")).to_have_attribute("data-shown-page", "2")
+    assert violations == []
