@@ -5,10 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
-from tests.e2e.test_live_browser import (  # noqa: F401 (the room fixture)
-    RENDER_TIMEOUT, _expect_connected, _expect_pdf_page, _mode, _start_item_2_and_present, room,
+from tests.e2e import test_live_browser
+from tests.e2e.test_live_browser import (
+    RENDER_TIMEOUT, _expect_connected, _expect_pdf_page, _mode, _start_item_2_and_present,
 )
 from tests.factories import PASSWORD
+
+room = test_live_browser.room  # the same fixture: a live session whose items carry real PDFs
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
