@@ -140,7 +140,7 @@ async function renderPdf(docId, page) {
     const pdf = await pdfCache.get(doc.id);
     const pdfPage = await pdf.getPage(Math.min(page, pdf.numPages));
     if (token !== renderToken) return;
-    const room = isDisplay ? 0 : 8;
+    const room = isDisplay ? 24 : 8;  // the projector keeps a thin dark frame round the page
     const scale = fitScale(pdfPage, scroller.clientWidth - room, scroller.clientHeight - room, fit) * factor;
     const drawn = await drawPage(pdfPage, scale);
     if (token !== renderToken) return;
