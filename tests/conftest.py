@@ -332,6 +332,9 @@ def new_page(browser):
     contexts = []
 
     def make(viewport=TABLET_LANDSCAPE, locale="vi-VN", **options):
+        # Playwright's wait_for_function evaluates its predicate with eval, which the pages' policy
+        # forbids; tests/e2e/test_page_policy.py runs the pages under the real policy (csp=True).
+        options.setdefault("bypass_csp", not options.pop("csp", False))
         context = browser.new_context(viewport=viewport, locale=locale, has_touch=True, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -5,6 +5,22 @@ from flask_login import current_user
 
 from ecabinet.core.timeutil import to_local
 
+# No inline script, no inline event handler, no eval: every script is a file under /static/
+# (PDF.js runs with isEvalSupported off, see static/js/pdfview.js). Styles come from the style
+# sheets; scripts may still set element.style (the CSSOM is not covered by style-src).
+# connect-src names ws:/wss: of this host too: not every browser lets 'self' cover WebSocket.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self' {sockets}; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; manifest-src 'self'"
+)
+
+
+def content_security_policy():
+    """The page's policy, with this host's WebSocket origins (Socket.IO) in connect-src."""
+    host = request.host
+    return CONTENT_SECURITY_POLICY.format(sockets=f"ws://{host} wss://{host}")
+
 
 def register_page_helpers(app):
     @app.context_processor
@@ -23,6 +39,7 @@ def register_page_helpers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if not request.path.startswith("/static/"):
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -8,6 +8,7 @@ from ecabinet.core.errors import NotAllowed, NotFound
 from ecabinet.extensions import db
 from ecabinet.live import access, directory, operations, rows, state
 from ecabinet.live.strings import client_strings
+from ecabinet.meetings import access as meetings_access
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.operations import invitable_users
 from ecabinet.meetings.models import Meeting, MeetingStatus
@@ -24,6 +25,9 @@ def _config(meeting, mode, **extra):
         "pdfjs": url_for("static", filename="vendor/pdfjs/pdf.min.mjs"),
         "pdfjs_worker": url_for("static", filename="vendor/pdfjs/pdf.worker.min.mjs"),
         "meeting_url": url_for("meetings.show", meeting_id=meeting.id),
+        # The reader's private notes, for the document on screen ({id}: its id); not on the display.
+        "notes_url": None if mode == "display" else
+        url_for("documents_api.list_notes", document_id=0).replace("/0/", "/{id}/"),
         **extra,
     }
 
@@ -54,6 +58,7 @@ def console(meeting_id):
     candidates = invitable_users(meeting) if secretariat else []
     return render_template("live/console.html", meeting=meeting, secretariat=secretariat,
                            standin_candidates=candidates,
+                           can_change_status=meetings_access.can_change_status(current_user, meeting),
                            config=_config(meeting, "console", secretariat=secretariat))
 
 

@@ -11,6 +11,12 @@
     }
   });
 
+  // Read-only fields to copy from (the room display link) select their text when focused.
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("input[data-select-on-focus]")) field.select();
+  });
+
   // Close the account menu when tapping elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {

@@ -138,8 +138,10 @@ def test_member_logs_out_and_a_guest_gets_nothing_on_the_same_tablet(tablet_sess
     screenshot(page, "offline-live-page-390x844")
     page.set_viewport_size(TABLET_LANDSCAPE)
 
-    # Back online, the member logs out from the account menu.
-    context.set_offline(False)
+    # Back online, the member logs out from the account menu. (The offline page reloads itself
+    # when the network returns: let it, or it interrupts the next navigation.)
+    with page.expect_navigation():
+        context.set_offline(False)
     page.goto(f"{server.url}/meetings")
     page.click("details.user-menu summary")
     page.click("details.user-menu button[type=submit]")

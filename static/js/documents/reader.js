@@ -1,5 +1,7 @@
 // The tablet reader: PDF.js, one page at a time, swipe/buttons/keys to turn pages, pinch and
 // fit-width zoom, thumbnails, search, private notes and highlights. All texts come from the page.
+import {drawPage, loadPdfjs, openPdf, showDrawn} from "../pdfview.js";
+
 const root = document.getElementById("reader");
 const text = JSON.parse(document.getElementById("reader-strings").textContent);
 const $ = (selector) => root.querySelector(selector);
@@ -16,13 +18,6 @@ const overlay = $("[data-overlay]");
 const status = $("[data-status]");
 const gotoInput = $("#goto-page");
 
-async function loadPdfjs() {
-  const modern = typeof Promise.withResolvers === "function";
-  const lib = await import(modern ? root.dataset.pdfjs : root.dataset.pdfjsLegacy);
-  lib.GlobalWorkerOptions.workerSrc = modern ? root.dataset.worker : root.dataset.workerLegacy;
-  return lib;
-}
-
 function baseScale(page) {
   const viewport = page.getViewport({scale: 1});
   const width = stage.clientWidth - 32;
@@ -32,18 +27,9 @@ function baseScale(page) {
   return Math.max(0.2, Math.min(fitWidth, state.fit ? Math.max(height / viewport.height, fitWidth * 0.6) : fitWidth));
 }
 
-async function drawPage(number, target) {
+async function drawNumber(number) {
   const page = await state.pdf.getPage(number);
-  const scale = baseScale(page) * state.zoom;
-  const viewport = page.getViewport({scale});
-  const ratio = window.devicePixelRatio || 1;
-  target.width = Math.floor(viewport.width * ratio);
-  target.height = Math.floor(viewport.height * ratio);
-  target.style.width = Math.floor(viewport.width) + "px";
-  target.style.height = Math.floor(viewport.height) + "px";
-  const task = page.render({canvas: target, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null});
-  await task.promise;
-  return {page, viewport};
+  return drawPage(page, baseScale(page) * state.zoom);
 }
 
 async function show(number) {
@@ -58,9 +44,7 @@ async function show(number) {
   const key = `${number}@${state.zoom}@${stage.clientWidth}`;
   let drawn = state.cache.get(key);
   if (!drawn) {
-    const offscreen = document.createElement("canvas");
-    drawn = await drawPage(number, offscreen);
-    drawn.canvas = offscreen;
+    drawn = await drawNumber(number);
     state.cache.set(key, drawn);
   }
   // What goes over the page (highlights, search hits) is built before the swap too.
@@ -69,10 +53,7 @@ async function show(number) {
   // The swap, in one task: resizing the visible canvas clears it, so it is resized, redrawn and
   // given the overlay of the same page before the browser paints again. Turning a page never
   // shows a blank or half-drawn page, nor the previous page's marks over the new one.
-  const source = drawn.canvas;
-  canvas.width = source.width; canvas.height = source.height;
-  canvas.style.width = source.style.width; canvas.style.height = source.style.height;
-  canvas.getContext("2d").drawImage(source, 0, 0);
+  showDrawn(canvas, drawn);
   overlay.replaceChildren(...marks);
   // Which page the canvas and the overlay show, for the page's checks and diagnostics.
   canvas.dataset.shownPage = overlay.dataset.shownPage = String(number);
@@ -89,9 +70,7 @@ async function show(number) {
   if (number < state.pages) {
     const nextKey = `${number + 1}@${state.zoom}@${stage.clientWidth}`;
     if (!state.cache.has(nextKey)) {
-      const spare = document.createElement("canvas");
-      drawPage(number + 1, spare).then((result) => { result.canvas = spare; state.cache.set(nextKey, result); })
-        .catch(() => {});
+      drawNumber(number + 1).then((result) => { state.cache.set(nextKey, result); }).catch(() => {});
     }
   }
   if (state.cache.size > 12) state.cache.delete(state.cache.keys().next().value);
@@ -450,10 +429,10 @@ async function main() {
   bindControls();
   bindGestures();
   try {
-    const lib = await loadPdfjs();
-    state.pdf = await lib.getDocument({url: root.dataset.fileUrl, withCredentials: true,
-      cMapUrl: root.dataset.cmaps, cMapPacked: true, standardFontDataUrl: root.dataset.fonts,
-      rangeChunkSize: 262144}).promise;
+    const lib = await loadPdfjs({lib: root.dataset.pdfjs, worker: root.dataset.worker,
+                                 legacyLib: root.dataset.pdfjsLegacy, legacyWorker: root.dataset.workerLegacy});
+    state.pdf = await openPdf(lib, {url: root.dataset.fileUrl, withCredentials: true,
+      cMapUrl: root.dataset.cmaps, cMapPacked: true, standardFontDataUrl: root.dataset.fonts});
     state.pages = state.pdf.numPages;
     await loadNotes();
     await show(1);

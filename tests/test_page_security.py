@@ -1,0 +1,76 @@
+"""Every page runs under a Content-Security-Policy without inline script, and the templates and style
+sheets keep to it: no inline script code, no inline event handlers, no style attributes, and no
+colour outside the design tokens of ecabinet.css."""
+import re
+from pathlib import Path
+
+import pytest
+
+from ecabinet.meetings.models import MeetingStatus
+from tests.factories import create_admin, create_meeting, create_secretariat, create_user
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+STYLESHEETS = sorted((ROOT / "static" / "css").glob("*.css"))
+
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.I)
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b")
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def test_templates_have_no_inline_script_handler_or_style(path):
+    text = path.read_text(encoding="utf-8")
+    for attributes, body in SCRIPT_TAG.findall(text):
+        # A script is a file (src=...) or data for one (a JSON block); never code in the page.
+        if 'type="application/json"' in attributes:
+            continue
+        assert "src=" in attributes and not body.strip(), f"inline script in {path.name}: {body[:80]!r}"
+    assert not HANDLER.search(text), f"inline event handler in {path.name}: {HANDLER.search(text).group(0)}"
+    assert not STYLE_ATTRIBUTE.search(text), f"style attribute in {path.name}"
+
+
+def test_colours_come_only_from_the_design_tokens():
+    for path in STYLESHEETS:
+        text = path.read_text(encoding="utf-8")
+        if path.name == "ecabinet.css":
+            start = text.index(":root {")
+            text = text[:start] + text[text.index("\n}\n", start):]  # the token block itself
+        found = HEX_COLOUR.findall(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
+        assert not found, f"{path.name} has colours outside the tokens: {found}"
+
+
+def _assert_policy(response, path):
+    policy = response.headers.get("Content-Security-Policy", "")
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert "script-src" in directives, f"{path}: no script-src in {policy!r}"
+    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"], path
+    assert directives.get("frame-ancestors"), path
+    assert directives.get("object-src") == ["'none'"], path
+    assert any(source.startswith("ws") for source in directives.get("connect-src", [])), path  # Socket.IO
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", path
+    assert response.headers.get("Referrer-Policy"), path
+
+
+def test_every_page_has_the_security_headers(client, login):
+    secretariat = create_secretariat()
+    chair, member = create_user(), create_user()
+    admin = create_admin()
+    meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair, members=[member])
+    pages = [
+        (client, ["/login", "/offline", f"/live/display/{meeting.id}"]),
+        (login(member), ["/meetings", f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/live",
+                         "/account/password", "/no-such-page"]),
+        (login(chair), [f"/meetings/{meeting.id}/live/console"]),
+        (login(secretariat), [f"/meetings/{meeting.id}/documents/upload", "/meetings/new"]),
+        (login(admin), ["/admin/users", "/admin/units"]),
+    ]
+    checked = 0
+    for web, paths in pages:
+        for path in paths:
+            response = web.get(path)
+            assert response.status_code in (200, 404), (path, response.status_code)
+            _assert_policy(response, path)
+            checked += 1
+    assert checked == 13
