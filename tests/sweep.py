@@ -82,3 +82,8 @@ def run_case(app, scene, route, role, expected, *, api, bearer=None):
         assert_page_outcome(response, outcome)
     if changed is not None:
         assert changed(scene) == (outcome == success)
+
+
+def case_id(route):
+    """A sweep case's name in pytest's output: method and URL."""
+    return f"{route[1]} {route[2]}"

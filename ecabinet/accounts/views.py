@@ -12,6 +12,7 @@ from ecabinet.accounts.auth import login_required, permission_required
 from ecabinet.accounts.device import forget_device
 from ecabinet.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UnitForm, UserForm
 from ecabinet.accounts.models import Unit, User
+from ecabinet.core.web import field_error
 from ecabinet.core.errors import DomainError, NotAuthenticated, Throttled
 from ecabinet.extensions import db
 
@@ -131,7 +132,7 @@ def new_user():
                     is_secretariat=form.is_secretariat.data, actor=current_user)
             except DomainError as error:
                 db.session.rollback()
-                _field_error(form, error)
+                field_error(form, error)
             else:
                 db.session.commit()
                 flash(_("User %(name)s created.", name=user.full_name), "success")
@@ -159,7 +160,7 @@ def edit_user(user_id):
                 operations.set_password(user, form.password.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
@@ -214,7 +215,3 @@ def edit_unit(unit_id=None):
             return redirect(url_for("accounts.units"))
     return render_template("accounts/unit_form.html", form=form, unit=unit)
 
-
-def _field_error(form, error):
-    field = getattr(form, error.details.get("field", ""), None) if error.details else None
-    (field.errors if field is not None else form.form_errors).append(str(error.message))

@@ -18,6 +18,7 @@ from ecabinet.bodies.rules import WorkingRules
 from ecabinet.bodies.workdays import public_holidays
 from ecabinet.core.db import utcnow
 from ecabinet.core.timeutil import to_local
+from ecabinet.core.web import field_error
 from ecabinet.core.errors import DomainError
 from ecabinet.core.collation import sorted_by_name
 from ecabinet.extensions import db
@@ -30,10 +31,6 @@ def home_body():
     places = sorted(current_user.roster, key=lambda p: p.body_id) if current_user.is_authenticated else []
     return {"home_body": places[0].body if places else None}
 
-
-def _field_error(form, error):
-    field = getattr(form, (error.details or {}).get("field", ""), None)
-    (field.errors if field is not None else form.form_errors).append(str(error.message))
 
 
 @bp.route("/admin/bodies")
@@ -71,7 +68,7 @@ def edit(body_id=None):
             operations.update_rules(body, rules, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _field_error(rules_form if error.details and error.details.get("field") in rules_form else form, error)
+            field_error(rules_form if error.details and error.details.get("field") in rules_form else form, error)
             body = db.session.get(Body, body_id) if body_id else None
         else:
             db.session.commit()

@@ -43,3 +43,10 @@ def register_page_helpers(app):
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def field_error(form, error):
+    """Show a domain error next to the form field it names (else at the top of the form), so a
+    refused form keeps what was typed and says why where the user looks."""
+    field = getattr(form, (error.details or {}).get("field", ""), None)
+    (field.errors if field is not None else form.form_errors).append(str(error.message))

@@ -12,6 +12,7 @@ from ecabinet.accounts.models import ApiToken, Unit, User
 from ecabinet.extensions import db
 from tests.factories import PASSWORD, Cast
 from tests.sweep import (
+    case_id,
     ROLES, assert_page_outcome, blueprint_endpoints, client_for, page_request,
     run_case,
 )
@@ -89,18 +90,14 @@ PUBLIC = {
 }
 
 
-def _case_id(route):
-    return f"{route[1]} {route[2]}"
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", PAGES, ids=_case_id)
+@pytest.mark.parametrize("route", PAGES, ids=case_id)
 def test_pages(app, route, role):
     run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", API, ids=_case_id)
+@pytest.mark.parametrize("route", API, ids=case_id)
 def test_api(app, bearer, route, role):
     run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 

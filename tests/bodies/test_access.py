@@ -13,7 +13,7 @@ from ecabinet.bodies import operations
 from ecabinet.bodies.models import Body, BodyKind, BodyMember, CalendarDay
 from ecabinet.extensions import db
 from tests.factories import create_admin, create_user
-from tests.sweep import blueprint_endpoints, run_case
+from tests.sweep import case_id, blueprint_endpoints, run_case
 
 ROLES = ("anonymous", "stranger", "other_body_member", "member", "secretariat", "admin")
 ON_BODY = {"member", "secretariat"}
@@ -123,18 +123,14 @@ API = [
 ]
 
 
-def _case_id(route):
-    return f"{route[1]} {route[2]}"
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", PAGES, ids=_case_id)
+@pytest.mark.parametrize("route", PAGES, ids=case_id)
 def test_pages(app, route, role):
     run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", API, ids=_case_id)
+@pytest.mark.parametrize("route", API, ids=case_id)
 def test_api(app, bearer, route, role):
     run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 

@@ -17,7 +17,7 @@ from ecabinet.extensions import db
 from ecabinet.meetings.models import MeetingStatus
 from tests.documents import pdfs
 from tests.factories import Cast, create_document
-from tests.sweep import ROLES, api_request, assert_api_outcome, blueprint_endpoints, run_case
+from tests.sweep import case_id, ROLES, api_request, assert_api_outcome, blueprint_endpoints, run_case
 
 VISIBLE = {"member", "guest", "chair", "secretariat"}
 ALLOWED = {
@@ -148,18 +148,14 @@ API = [
 ]
 
 
-def _case_id(route):
-    return f"{route[1]} {route[2]}"
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", PAGES, ids=_case_id)
+@pytest.mark.parametrize("route", PAGES, ids=case_id)
 def test_pages(app, route, role):
     run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", API, ids=_case_id)
+@pytest.mark.parametrize("route", API, ids=case_id)
 def test_api(app, bearer, route, role):
     run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 

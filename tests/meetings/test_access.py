@@ -15,6 +15,7 @@ from ecabinet.meetings import operations
 from ecabinet.meetings.models import AgendaItem, Meeting, MeetingStatus, Participant, Role
 from tests.factories import Cast
 from tests.sweep import (
+    case_id,
     ROLES, api_request, assert_api_outcome, assert_page_outcome, blueprint_endpoints, page_request, run_case,
 )
 
@@ -143,18 +144,14 @@ API = [
 ]
 
 
-def _case_id(route):
-    return f"{route[1]} {route[2]}"
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", PAGES, ids=_case_id)
+@pytest.mark.parametrize("route", PAGES, ids=case_id)
 def test_pages(app, route, role):
     run_case(app, Scene(), route, role, expected, api=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", API, ids=_case_id)
+@pytest.mark.parametrize("route", API, ids=case_id)
 def test_api(app, bearer, route, role):
     run_case(app, Scene(), route, role, expected, api=True, bearer=bearer)
 
