@@ -104,6 +104,12 @@ def import_models():
         _domain_module(domain, "models")
 
 
+def import_events():
+    """Every domain's socket events and join snapshot sections (core.realtime's registries)."""
+    for domain in DOMAINS:
+        _domain_module(domain, "events")
+
+
 def register_domains(app):
     """Blueprints, socket events and CLI commands of every domain."""
     from ecabinet.core import realtime
@@ -111,8 +117,7 @@ def register_domains(app):
     from ecabinet.extensions import csrf
 
     import_models()
-    for domain in DOMAINS:
-        _domain_module(domain, "events")
+    import_events()
     realtime.init_app(app)
     for domain in DOMAINS:
         setup = _domain_module(domain, "setup")

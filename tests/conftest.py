@@ -1,5 +1,6 @@
 """Fixtures: the app on a real database (SQLite by default, PostgreSQL with --db=postgres),
 a transaction rolled back after each test, logged-in clients, and a real server process."""
+import contextlib
 import os
 import re
 import shutil
@@ -134,7 +135,7 @@ class _ConnectionBoundSession(FlaskSQLAlchemySession):
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Each test runs in a transaction that is rolled back; commits inside become savepoints."""
-    if "live_server" in request.fixturenames:
+    if {"live_server", "module_live_server"} & set(request.fixturenames):
         yield
         return
     from ecabinet.extensions import db
@@ -270,20 +271,21 @@ class LiveServer:
         return self.start()
 
 
-@pytest.fixture
-def live_server(app, database_url, tmp_path):
-    """A running server; `live_server.app` writes committed rows into its database."""
+@contextlib.contextmanager
+def running_server(database_url, directory, name="live"):
+    """An `ecabinet run` process on its own database (a fresh schema) and storage under `directory`;
+    `server.app` writes committed rows into that database. Stopped and dropped on exit."""
     from ecabinet import create_app
 
     if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'live.db'}"
+        url = f"sqlite:///{directory / f'{name}.db'}"
     else:
         # Named after the main test database and this process, so that two runs on one
         # PostgreSQL server (two checkouts, two engineers) never drop each other's schema.
-        url = f"{database_url}_live_{os.getpid()}"
+        url = f"{database_url}_{name}_{os.getpid()}"
         _ensure_postgres_database(url)
-    storage = tmp_path / "live-storage"
-    instance = tmp_path / "live-instance"
+    storage = directory / f"{name}-storage"
+    instance = directory / f"{name}-instance"
     instance.mkdir()
     seed_app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(storage),
                            "SECRET_KEY": "live-test-secret"})
@@ -291,16 +293,32 @@ def live_server(app, database_url, tmp_path):
     server = LiveServer(url, storage, instance)
     server.app = seed_app
     server.start()
-    yield server
-    server.stop()
-    with seed_app.app_context():
-        from ecabinet.extensions import db
+    try:
+        yield server
+    finally:
+        server.stop()
+        with seed_app.app_context():
+            from ecabinet.extensions import db
 
-        db.session.remove()
-        db.engine.dispose()
-    if not url.startswith("sqlite"):
-        _drop_postgres_database(url)
-    shutil.rmtree(storage, ignore_errors=True)
+            db.session.remove()
+            db.engine.dispose()
+        if not url.startswith("sqlite"):
+            _drop_postgres_database(url)
+        shutil.rmtree(storage, ignore_errors=True)
+
+
+@pytest.fixture
+def live_server(app, database_url, tmp_path):
+    """A running server for one test."""
+    with running_server(database_url, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_live_server(app, database_url, tmp_path_factory):
+    """One running server for a whole module: a sweep runs many cases on one set of rows."""
+    with running_server(database_url, tmp_path_factory.mktemp("module-server"), "module") as server:
+        yield server
 
 
 # -- browser -------------------------------------------------------------------

@@ -368,7 +368,10 @@ def connect_with(key, *, code, message):
 
 
 def _refuse(code, message):
-    raise ConnectionRefusedError({"code": code, "message": str(message)})
+    # Two arguments: Socket.IO sends the first as the error's `message` and the second as its `data`,
+    # which clients read ({code, message}: err.data.code in the browser). A single dict would reach
+    # them as its Python repr in `message`, with no `data`.
+    raise ConnectionRefusedError(str(message), {"code": code, "message": str(message)})
 
 
 def _on_connect(auth=None):

@@ -201,6 +201,12 @@ def can_request_floor(user, meeting):
     return participant is not None and participant.role != Role.SECRETARY
 
 
+def can_withdraw_floor(user, meeting):
+    """Leave the floor queue: a participant (their own request only, live.operations.withdraw_floor),
+    also one whose role no longer lets them ask."""
+    return _active(user) and participant_of(user, meeting) is not None
+
+
 def can_manage_floor(user, meeting):
     """Give and end the floor: the chair (and the secretary helping the chair)."""
     return meetings_access.can_chair(user, _seen(user, meeting))

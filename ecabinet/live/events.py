@@ -248,7 +248,7 @@ def floor_request(call, meeting):
     return _floor_reply(meeting)
 
 
-@realtime.event("floor_withdraw", target=session_of)
+@realtime.event("floor_withdraw", target=session_of, allow=access.can_withdraw_floor)
 def floor_withdraw(call, meeting):
     operations.withdraw_floor(meeting, call.user)
     return _floor_reply(meeting)
