@@ -80,9 +80,9 @@ def _pdf_bytes(pages, title):
     return make_pdf(pages, title=title)  # drawing a PDF costs more than the rest of a test scene
 
 
-def create_document(meeting, *, actor, title="Tờ trình về kế hoạch đầu tư công", pages=4, agenda_item=None,
-                    classification="normal", guests_allowed=False, kind="submission", data=None):
-    """A document with one stored version of a real PDF (stored directly: the upload checks have their own tests)."""
+def _stored_pdf(pages, title, data=None):
+    """A real PDF in the storage, ready to be a document's version (stored directly: the upload
+    checks have their own tests)."""
     import tempfile
     from pathlib import Path
 
@@ -94,9 +94,26 @@ def create_document(meeting, *, actor, title="Tờ trình về kế hoạch đ�
         handle.write(data)
     sha = get_storage().put(Path(handle.name))
     Path(handle.name).unlink(missing_ok=True)
-    prepared = documents.PreparedFile(sha, len(data), pages, f"{title[:40]}.pdf")
-    document = documents.add_document(meeting, prepared, actor=actor, title=title, kind=kind,
-                                      agenda_item=agenda_item, classification=classification,
+    return documents.PreparedFile(sha, len(data), pages, f"{title[:40]}.pdf")
+
+
+def create_document(meeting, *, actor, title="Tờ trình về kế hoạch đầu tư công", pages=4, agenda_item=None,
+                    classification="normal", guests_allowed=False, kind="submission", data=None):
+    """A document with one stored version of a real PDF of `pages` pages."""
+    from ecabinet.documents import operations as documents
+
+    document = documents.add_document(meeting, _stored_pdf(pages, title, data), actor=actor, title=title,
+                                      kind=kind, agenda_item=agenda_item, classification=classification,
                                       guests_allowed=guests_allowed)
     db.session.commit()
     return document
+
+
+def replace_document(document, *, actor, pages=4, note=None, data=None):
+    """A new version of the document (a real PDF of `pages` pages); the earlier ones stay in its history."""
+    from ecabinet.documents import operations as documents
+
+    version = documents.add_version(document, _stored_pdf(pages, f"{document.title} (bản mới)", data),
+                                    actor=actor, note=note)
+    db.session.commit()
+    return version

@@ -153,21 +153,12 @@ class Room:
 
 
 def _seed_documents(meeting, actor, pages=(24, 40, 12)):
-    """Document rows for the session (ids only matter to the live session); files are not needed."""
-    from ecabinet.documents import models
-    from ecabinet.extensions import db
+    """A document of real PDF pages for each agenda item."""
+    from tests.factories import create_document
 
-    ids = []
-    for n, page_count in enumerate(pages):
-        document = models.Document(meeting_id=meeting.id, agenda_item_id=meeting.agenda_items[n].id,
-                                   title=f"Tài liệu {n + 1}", position=n, created_by_id=actor.id)
-        db.session.add(document)
-        db.session.flush()
-        db.session.add(models.DocumentVersion(document_id=document.id, number=1, sha256=f"{n:064d}", size=1000,
-                                              page_count=page_count, filename=f"tai-lieu-{n + 1}.pdf"))
-        ids.append(document.id)
-    db.session.commit()
-    return ids
+    return [create_document(meeting, actor=actor, title=f"Tài liệu {n + 1}", pages=page_count,
+                            agenda_item=meeting.agenda_items[n]).id
+            for n, page_count in enumerate(pages)]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from ecabinet.extensions import db, socketio
 from ecabinet.live import operations, rows, state
 from ecabinet.live.models import LiveState
 from ecabinet.meetings.models import Attendance, MeetingStatus
-from tests.factories import create_meeting, create_user
+from tests.factories import create_document, create_meeting, create_user
 
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -152,16 +152,10 @@ def test_a_page_turn_checks_the_sockets_login_and_the_page_in_its_statement(sess
     from ecabinet.accounts import operations as accounts
     from ecabinet.accounts.models import ApiToken
     from ecabinet.core.db import utcnow
-    from ecabinet.documents.models import Document, DocumentVersion
-
     meeting, secretariat, chair, _members = session_live
-    document = Document(meeting_id=meeting.id, title="Tờ trình", created_by_id=secretariat.id)
+    document = create_document(meeting, actor=secretariat, title="Tờ trình", pages=12)
     other_meeting = create_meeting(status=MeetingStatus.LIVE, actor=secretariat, chair=chair)
-    elsewhere = Document(meeting_id=other_meeting.id, title="Khác", created_by_id=secretariat.id)
-    db.session.add_all([document, elsewhere])
-    db.session.flush()
-    db.session.add_all([DocumentVersion(document_id=d.id, number=1, sha256=f"{d.id:064d}", size=1, page_count=12,
-                                        filename="a.pdf") for d in (document, elsewhere)])
+    elsewhere = create_document(other_meeting, actor=secretariat, title="Khác", pages=12)
     operations.navigate(meeting, None, 1, actor=chair)
     assert _turn(meeting, chair, 12, document.id)["seq"] == 2
     assert _turn(meeting, chair, 13, document.id) is None  # past the last page

@@ -3,14 +3,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecabinet.documents.models import Classification, Document, DocumentVersion
+from ecabinet.documents.models import Classification, Document
 from ecabinet.extensions import db
 from ecabinet.live import operations, state
 from ecabinet.live.models import LiveState
 from ecabinet.live.room import room_of
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import AgendaItem, MeetingStatus, Participant, Role
-from tests.factories import create_meeting, create_secretariat, create_user
+from tests.factories import create_document, create_meeting, create_secretariat, create_user, replace_document
 
 
 pytestmark = pytest.mark.usefixtures("in_request")
@@ -29,14 +29,8 @@ def _room_version(meeting):
     return db.session.execute(select(LiveState.room_version).where(LiveState.meeting_id == meeting.id)).scalar()
 
 
-def _add_document(meeting, actor, pages=12, title="Tờ trình"):
-    document = Document(meeting_id=meeting.id, agenda_item_id=meeting.agenda_items[0].id, title=title,
-                        created_by_id=actor.id)
-    db.session.add(document)
-    db.session.flush()
-    db.session.add(DocumentVersion(document_id=document.id, number=1, sha256="a" * 64, size=1000,
-                                   page_count=pages, filename="to-trinh.pdf"))
-    return document
+def _first_document(meeting):
+    return db.session.scalars(select(Document).where(Document.meeting_id == meeting.id)).first()
 
 
 def test_every_change_of_what_tablets_share_moves_the_room_version(session_live):
@@ -53,15 +47,11 @@ def test_every_change_of_what_tablets_share_moves_the_room_version(session_live)
         "floor request": lambda: operations.request_floor(meeting, members[2]),
         "floor granted": lambda: operations.grant_floor(meeting, members[2], actor=chair),
         "session renamed": lambda: setattr(meeting, "title", "Phiên họp đổi tên"),
-        "document added": lambda: _add_document(meeting, secretariat),
-        "document replaced": lambda: db.session.add(DocumentVersion(
-            document_id=db.session.scalars(select(Document.id).where(Document.meeting_id == meeting.id)).first(),
-            number=2, sha256="b" * 64, size=1000, page_count=30, filename="to-trinh-2.pdf")),
-        "document made confidential": lambda: setattr(
-            db.session.scalars(select(Document).where(Document.meeting_id == meeting.id)).first(),
-            "classification", Classification.CONFIDENTIAL),
-        "document deleted": lambda: db.session.delete(
-            db.session.scalars(select(Document).where(Document.meeting_id == meeting.id)).first()),
+        "document added": lambda: create_document(meeting, actor=secretariat, pages=12),
+        "document replaced": lambda: replace_document(_first_document(meeting), actor=secretariat, pages=30),
+        "document made confidential": lambda: setattr(_first_document(meeting), "classification",
+                                                      Classification.CONFIDENTIAL),
+        "document deleted": lambda: db.session.delete(_first_document(meeting)),
     }
     for name, change in changes.items():
         before = _room_version(meeting)
@@ -132,10 +122,8 @@ def test_each_caller_sees_only_the_documents_they_may_read(session_live):
     meeting, secretariat, chair, members = session_live
     guest = create_user()
     meetings.invite_participant(meeting, guest, Role.GUEST, actor=secretariat)
-    open_doc = _add_document(meeting, secretariat, title="Báo cáo")
-    secret = _add_document(meeting, secretariat, title="Mật")
-    secret.classification = Classification.CONFIDENTIAL
-    db.session.commit()
+    open_doc = create_document(meeting, actor=secretariat, title="Báo cáo", pages=12)
+    secret = create_document(meeting, actor=secretariat, title="Mật", pages=12, classification="confidential")
     seen_by_member = {d["id"] for d in state.snapshot(meeting, members[0])["documents"]}
     seen_by_guest = {d["id"] for d in state.snapshot(meeting, guest)["documents"]}
     assert seen_by_member == {open_doc.id, secret.id}
