@@ -23,14 +23,16 @@ from ecabinet.app import import_events
 from ecabinet.audit.models import AuditEntry
 from ecabinet.core import realtime
 from ecabinet.core.db import utcnow
+from ecabinet.extensions import db
 from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
 from ecabinet.meetings.models import AgendaItem, Attendance, Meeting, Participant
 from tests.live.conftest import Tablet, api_token
 
 pytestmark = pytest.mark.server
 
+DISPLAY = "room_display"  # the room's projector or TV: a socket on the session's display token, no user
 ROLES = ("anonymous", "stranger", "guest", "member", "delegate", "other_member", "chair", "secretary",
-         "secretariat", "admin")
+         "secretariat", "admin", DISPLAY)
 
 # Who may, as ecabinet/live/access.py states it. Everyone else is refused.
 PARTICIPANTS = {"guest", "member", "delegate", "chair", "secretary"}
@@ -52,7 +54,8 @@ class Row:
     """A socket event in the sweep. `changes`: the parts of the session (see PARTS) an allowed call
     changes, or function(role) -> parts. `prepare(sweep, role)`: puts in place what the call acts on
     (after the common starting point). `refused`: the code for a caller in the room the rule leaves
-    out; `hidden`: for a caller the session is not visible to."""
+    out; `hidden`: for a caller the session is not visible to. `display`: the room display may send
+    it (about its own session); to any other event its socket gets `not_authenticated`."""
 
     payload: object
     rule: str
@@ -61,14 +64,19 @@ class Row:
     refused: str = "forbidden"
     hidden: str = "meeting_not_found"
     refusal_records: tuple = ()
+    display: bool = False
 
 
 def _session(ids):
     return {"meeting_id": ids["meeting"]}
 
 
+def _may_join(role):
+    return expected_code(SWEEP["join"], role) == "ok"
+
+
 def _joined(sweep, role):
-    if role in WHO["room"]:
+    if _may_join(role):
         assert sweep.clients[role].join(sweep.ids["meeting"])["ok"]
 
 
@@ -84,10 +92,10 @@ def _absentee_speaking(sweep, role):
 
 SWEEP = {
     "join": Row(_session, "room", changes=("connections",), hidden="not_participant",
-                refusal_records=("live.join_refused",)),
-    "participants": Row(_session, "room"),
-    "leave": Row(_session, "signed_in", prepare=_joined,
-                 changes=lambda role: ("connections",) if role in WHO["room"] else ()),
+                refusal_records=("live.join_refused",), display=True),
+    "participants": Row(_session, "room", display=True),
+    "leave": Row(_session, "signed_in", prepare=_joined, display=True,
+                 changes=lambda role: ("connections",) if _may_join(role) else ()),
     "navigate": Row(lambda i: {"meeting_id": i["meeting"], "document_id": i["document"], "page": 2}, "presenter",
                     changes=("presentation",), refused="not_presenter"),
     "set_presenter": Row(lambda i: {"meeting_id": i["meeting"], "user_id": i["guest"]}, "agenda",
@@ -111,6 +119,8 @@ def expected_code(row, role):
     """'ok', or the error code of the acknowledgement (NOT_CONNECTED: refused at connect)."""
     if role == "anonymous":
         return NOT_CONNECTED
+    if role == DISPLAY:
+        return "ok" if row.display else "not_authenticated"
     if role in WHO[row.rule]:
         return "ok"
     return row.refused if role in WHO["room"] else row.hidden
@@ -133,6 +143,8 @@ def _state(connection, ids, versions):
     return [tuple(row) for row in connection.execute(select(*columns).where(table.c.meeting_id == ids["meeting"]))]
 
 
+# The parts of a session a call may change, each read as rows. An event of another domain that
+# changes its own rows (voting's ballots and votes) adds them here, and resets them in its `prepare`.
 PARTS = {
     "session": lambda c, ids: (_rows(c, Meeting.__table__, Meeting.id == ids["meeting"]),
                                _rows(c, AgendaItem.__table__, AgendaItem.meeting_id == ids["meeting"])),
@@ -149,22 +161,17 @@ class Sweep:
 
     def __init__(self, server):
         self.server = server
-        self.ids, usernames = _seed(server.app)
+        self.ids, usernames, display_token = _seed(server.app)
         self.clients = {role: Tablet(server.url, token=api_token(server.url, username)).connect()
                         for role, username in usernames.items()}
+        self.clients[DISPLAY] = Tablet(server.url, display_token=display_token).connect()
 
     def close(self):
         for client in self.clients.values():
             client.close()
 
-    def _db(self):
-        from ecabinet.extensions import db
-
-        return db
-
     def read(self, audit_after):
         """Every part of the session as stored now, and the audit entries written after `audit_after`."""
-        db = self._db()
         with self.server.app.app_context(), db.engine.connect() as connection:
             parts = {name: read(connection, self.ids) for name, read in PARTS.items()}
             parts["audit"] = [tuple(row) for row in connection.execute(
@@ -173,7 +180,6 @@ class Sweep:
             return parts
 
     def audit_mark(self):
-        db = self._db()
         with self.server.app.app_context(), db.engine.connect() as connection:
             return connection.execute(select(func.coalesce(func.max(AuditEntry.id), 0))).scalar()
 
@@ -181,7 +187,6 @@ class Sweep:
         """The starting point of every case: nobody presenting, page 1, the first agenda item, nobody
         checked in, nobody asking for or holding the floor (through the ORM, so the room's versions move
         as they would)."""
-        db = self._db()
         with self.server.app.app_context():
             state = db.session.get(LiveState, self.ids["meeting"])
             state.presenter_id, state.document_id, state.page = None, None, 1
@@ -197,7 +202,6 @@ class Sweep:
             db.session.remove()
 
     def add_floor_request(self, user_id, granted=False):
-        db = self._db()
         with self.server.app.app_context():
             now = utcnow()
             db.session.add(FloorRequest(meeting_id=self.ids["meeting"], user_id=user_id, requested_at=now,
@@ -209,7 +213,6 @@ class Sweep:
 def _seed(app):
     """A live session with a person of every role; another session for its own member. Returns the ids
     and each role's username."""
-    from ecabinet.extensions import db
     from ecabinet.live import operations
     from ecabinet.meetings import operations as meetings
     from ecabinet.meetings.models import MeetingStatus, Role
@@ -236,14 +239,14 @@ def _seed(app):
                        chair=create_user(full_name="Chủ Tọa Phiên Khác"), members=[users["other_member"]])
         document = create_document(meeting, actor=users["secretariat"], pages=3,
                                    agenda_item=meeting.agenda_items[0])
-        operations.get_state(meeting)
+        display_token = operations.issue_display_token(meeting, actor=users["secretariat"])
         db.session.commit()
         ids = {role: user.id for role, user in users.items()}
         ids.update(meeting=meeting.id, document=document.id, absentee=absentee.id,
                    items=[item.id for item in meeting.agenda_items])
         usernames = {role: user.username for role, user in users.items()}
         db.session.remove()
-    return ids, usernames
+    return ids, usernames, display_token
 
 
 @pytest.fixture(scope="module")
@@ -253,13 +256,13 @@ def sweep(module_live_server):
     sweep.close()
 
 
-def connect_refusal(url):
-    """Connect without any credential: the code the server refused the connection with."""
+def connect_refusal(url, auth=None):
+    """Connect with `auth` (no credential by default): the code the server refused the connection with."""
     client = socketio.Client(reconnection=False)
     refusals = []
     client.on("connect_error", lambda data=None: refusals.append(data))
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(url, transports=["websocket"], wait_timeout=10)
+        client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
     assert refusals, "refused without saying why"
     return refusals[0]["data"]["code"]
 
@@ -303,6 +306,16 @@ def test_socket_event(sweep, event, role):
     if row is None:
         pytest.fail(f"the socket event {event!r} has no row in SWEEP (tests/test_socket_access.py)")
     run_socket_case(sweep, event, row, role)
+
+
+@pytest.mark.parametrize("auth,code", [
+    (None, "not_authenticated"),
+    ({"token": "not-a-token"}, "not_authenticated"),
+    ({"display_token": "not-a-display-token"}, "invalid_display_token"),
+])
+def test_a_refused_connection_says_why_in_its_data(sweep, auth, code):
+    """The browser reads err.data.code (signing out on not_authenticated), like any client."""
+    assert connect_refusal(sweep.server.url, auth) == code
 
 
 def test_the_sweep_covers_every_declared_socket_event():
