@@ -44,7 +44,7 @@ class RulesForm(FlaskForm):
 
 class RosterForm(FlaskForm):
     user_id = SelectField(_l("Person to add"), coerce=int)
-    role = SelectField(_l("Role"), choices=_choices(ROSTER_ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=_choices(ROSTER_ROLE_LABELS), default="member")  # most places are members
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)],
                            description=_l("Chủ tịch, Phó Chủ tịch, Ủy viên…"))
     rank = IntegerField(_l("Order in protocol lists"), validators=[Optional(), NumberRange(0, 10000)])

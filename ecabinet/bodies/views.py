@@ -153,6 +153,9 @@ def delete_calendar_day(day):
 # -- saved invitation groups (the body's secretariat and administrators) ---------------------------
 
 
+GROUP_PREVIEW = 4
+
+
 def _group_form(group=None):
     form = GroupForm(obj=None if request.method == "POST" else group,
                      user_ids=sorted(groups.group_user_ids(group)) if group and request.method != "POST" else None)
@@ -194,8 +197,11 @@ def group_list(body_id):
     form, people = _group_form()
     if form.validate_on_submit() and _save_group(body, None, form):
         return redirect(url_for("bodies.group_list", body_id=body.id))
-    return render_template("bodies/groups.html", body=body, groups=groups.groups_of(body), form=form,
-                           people=_people_by_unit(people), confirm_form=ConfirmForm())
+    saved = groups.groups_of(body)
+    # Who is in each group, at a glance (the first few names; a province keeps a handful of groups).
+    previews = {group.id: [u.full_name for u in groups.group_people(group)[:GROUP_PREVIEW]] for group, _n in saved}
+    return render_template("bodies/groups.html", body=body, groups=saved, previews=previews, preview_size=GROUP_PREVIEW,
+                           form=form, people=_people_by_unit(people), confirm_form=ConfirmForm())
 
 
 @bp.route("/bodies/<int:body_id>/groups/<int:group_id>", methods=["GET", "POST"])

@@ -108,6 +108,7 @@ def test_an_administrator_sets_up_a_commune_and_its_secretariat_runs_its_session
     assert "Thường kỳ" in header and "Họp trực tiếp kết hợp trực tuyến" in header
     office.locator("#invite-group summary").click()
     assert "Lãnh đạo UBND xã (2 người)" in office.locator("#invite-source").inner_text()
+    office.evaluate("() => window.scrollTo(0, 0)")  # the sticky top bar stays on top in the full-page shot
     screenshot(office, "bodies-commune-session-800x1280")
     office.set_viewport_size(TABLET_LANDSCAPE)
     screenshot(office, "bodies-commune-session-1280x800")
@@ -159,14 +160,16 @@ def test_a_commune_session_shows_its_kind_and_late_documents_on_the_tablet(commu
             assert "Thường kỳ" in strip and "Họp trực tiếp kết hợp trực tuyến" in strip, strip
             expect(page.locator(".live-doc .live-doc__late")).to_have_text("Gửi muộn")
             screenshot(page, f"bodies-commune-{path.replace('/', '-')}-{label}")
-    reader = new_page(TABLET_PORTRAIT)
+    reader = new_page(TABLET_LANDSCAPE)
     browser_login(reader, server.url, "tv.xa", PASSWORD)
     reader.goto(f"{server.url}/meetings/{ids['meeting']}")
     assert "Gửi muộn" in reader.locator("#documents").inner_text()
     with reader.expect_navigation():
         reader.locator("#documents a[href$='/read']").first.click()
+    expect(reader.locator(".reader-library__late")).to_be_visible()
     expect(reader.locator(".reader-library__late")).to_have_text("Gửi muộn")
-    screenshot(reader, "bodies-commune-reader-800x1280")
+    expect(reader.locator("[data-page]")).to_be_visible(timeout=20_000)
+    screenshot(reader, "bodies-commune-reader-1280x800")
     home = new_page(TABLET_PORTRAIT)
     browser_login(home, server.url, "tv.xa", PASSWORD)
     home.goto(f"{server.url}/meetings")
