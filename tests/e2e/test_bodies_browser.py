@@ -168,7 +168,7 @@ def test_a_commune_session_shows_its_kind_and_late_documents_on_the_tablet(commu
         reader.locator("#documents a[href$='/read']").first.click()
     expect(reader.locator(".reader-library__late")).to_be_visible()
     expect(reader.locator(".reader-library__late")).to_have_text("Gửi muộn")
-    expect(reader.locator("[data-page]")).to_be_visible(timeout=20_000)
+    expect(reader.locator(".reader-page")).to_be_visible(timeout=20_000)
     screenshot(reader, "bodies-commune-reader-1280x800")
     home = new_page(TABLET_PORTRAIT)
     browser_login(home, server.url, "tv.xa", PASSWORD)
