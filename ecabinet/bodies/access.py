@@ -25,3 +25,9 @@ def is_body_secretariat(user, body_id):
 def can_prepare_sessions(user):
     """Create sessions: the secretariat of some body."""
     return _authenticated(user) and bool(user.secretariat_body_ids)
+
+
+def can_manage_groups(user, body):
+    """A body's saved invitation groups (see, create, change, delete): its secretariat, who invites
+    people to its sessions, and administrators. Session secretaries use them without managing them."""
+    return _authenticated(user) and (user.is_admin or is_body_secretariat(user, body.id))

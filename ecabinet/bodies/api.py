@@ -1,17 +1,18 @@
 """JSON API: /api/v1/bodies (their rosters and working rules) and /api/v1/config."""
 from flask import Blueprint, current_app, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ecabinet.accounts.auth import login_required, permission_required
+from ecabinet.accounts.auth import login_required, permission_required, require
 from ecabinet.accounts.models import User
-from ecabinet.bodies import operations
-from ecabinet.bodies.access import can_manage_bodies
-from ecabinet.bodies.loaders import load_body
+from ecabinet.bodies import groups, operations
+from ecabinet.bodies.access import can_manage_bodies, can_manage_groups
+from ecabinet.bodies.loaders import load_body, load_group
 from ecabinet.bodies.models import Body, BodyKind, DecisionRule, RosterRole, SilenceRule, TieRule
 from ecabinet.bodies.rules import WorkingRules
 from ecabinet.core.api import bool_field, choice_field, get_json, int_field, iso, text_field
-from ecabinet.core.errors import NotFound
+from ecabinet.core.errors import InvalidValue, NotFound
 from ecabinet.bodies.ordering import protocol_sorted
 from ecabinet.extensions import db
 
@@ -141,5 +142,88 @@ def remove_member(body_id, user_id):
     body = load_body(body_id, can_manage_bodies)
     if not operations.remove_roster_place(body, _user(user_id), actor=current_user):
         raise NotFound(code="not_on_roster")
+    db.session.commit()
+    return "", 204
+
+
+# -- saved invitation groups -------------------------------------------------------------------------
+
+
+def group_json(group, *, with_people=True):
+    data = {"id": group.id, "body_id": group.body_id, "name": group.name}
+    if with_people:
+        people = groups.group_people(group)
+        data["people"] = [{"user_id": u.id, "full_name": u.full_name, "title": u.title, "unit": u.unit_name,
+                           "active": u.active} for u in people]
+        data["count"] = len(people)
+    return data
+
+
+def users_field(data, name="user_ids", *, required=False):
+    """A list of user ids → the users (422 when one does not exist); None when left out."""
+    ids = data.get(name)
+    if ids is None:
+        if required:
+            raise InvalidValue(_("The field %(name)s is required.", name=name), field=name)
+        return None
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InvalidValue(_("%(name)s must be a list of user ids.", name=name), field=name)
+    if len(ids) > groups.MAX_GROUP_SIZE:
+        raise InvalidValue(_("A group holds at most %(n)d people.", n=groups.MAX_GROUP_SIZE), field=name)
+    found = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(set(ids)))).scalars()}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        raise InvalidValue(_("No such user: %(ids)s.", ids=", ".join(map(str, missing))), field=name,
+                           code="user_not_found")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+@bp.route("/bodies/<int:body_id>/groups", methods=["GET"])
+@login_required
+def list_groups(body_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    return jsonify({"groups": [{**group_json(g, with_people=False), "count": n} for g, n in groups.groups_of(body)]})
+
+
+@bp.route("/bodies/<int:body_id>/groups", methods=["POST"])
+@login_required
+def create_group(body_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    data = get_json()
+    group = groups.create_group(body, text_field(data, "name", required=True, max_length=200),
+                                users_field(data) or [], actor=current_user)
+    db.session.commit()
+    return jsonify(group_json(group)), 201
+
+
+@bp.route("/bodies/<int:body_id>/groups/<int:group_id>", methods=["GET"])
+@login_required
+def get_group(body_id, group_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    return jsonify(group_json(load_group(body, group_id)))
+
+
+@bp.route("/bodies/<int:body_id>/groups/<int:group_id>", methods=["PATCH"])
+@login_required
+def update_group(body_id, group_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    group = load_group(body, group_id)
+    data = get_json()
+    groups.update_group(group, name=text_field(data, "name", max_length=200), users=users_field(data),
+                        actor=current_user)
+    db.session.commit()
+    return jsonify(group_json(group))
+
+
+@bp.route("/bodies/<int:body_id>/groups/<int:group_id>", methods=["DELETE"])
+@login_required
+def delete_group(body_id, group_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    groups.delete_group(load_group(body, group_id), actor=current_user)
     db.session.commit()
     return "", 204

@@ -1,7 +1,9 @@
 """Forms of the body pages: the body, its working rules, a place on its roster, a calendar day."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ecabinet.bodies.models import (
@@ -42,7 +44,7 @@ class RulesForm(FlaskForm):
 
 class RosterForm(FlaskForm):
     user_id = SelectField(_l("Person to add"), coerce=int)
-    role = SelectField(_l("Role"), choices=_choices(ROSTER_ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=_choices(ROSTER_ROLE_LABELS), default="member")  # most places are members
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)],
                            description=_l("Chủ tịch, Phó Chủ tịch, Ủy viên…"))
     rank = IntegerField(_l("Order in protocol lists"), validators=[Optional(), NumberRange(0, 10000)])
@@ -52,3 +54,10 @@ class CalendarDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     working = SelectField(_l("This day is"), choices=[("0", _l("a day off")), ("1", _l("a working day"))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+class GroupForm(FlaskForm):
+    """A saved invitation group: its name and its people (ticked in a list of every active user)."""
+    name = StringField(_l("Name of the group"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("e.g. Lãnh đạo UBND, Thủ trưởng các sở"))
+    user_ids = SelectMultipleField(_l("People"), coerce=int, validate_choice=True)

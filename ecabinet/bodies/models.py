@@ -145,3 +145,34 @@ class CalendarDay(db.Model):
     day = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(String(200))
+
+
+class InvitationGroup(db.Model):
+    """A body's saved group of people ("Lãnh đạo UBND", "Thủ trưởng các sở"), invited to a session in
+    one action. Kept by the body's secretariat; the people need not be on the body's roster."""
+
+    __tablename__ = "invitation_groups"
+    __table_args__ = (UniqueConstraint("body_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    body = relationship(Body)
+    members = relationship("InvitationGroupMember", back_populates="group", cascade="all, delete-orphan")
+
+    def __repr__(self):
+        return f"<InvitationGroup {self.id} {self.name!r}>"
+
+
+class InvitationGroupMember(db.Model):
+    __tablename__ = "invitation_group_members"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("invitation_groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    group = relationship(InvitationGroup, back_populates="members")
+    user = relationship("User")

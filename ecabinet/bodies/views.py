@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ecabinet.accounts.auth import permission_required
+from ecabinet.accounts.auth import login_required, permission_required, require
 from ecabinet.accounts.forms import ConfirmForm
 from ecabinet.accounts.models import User
-from ecabinet.bodies import operations
-from ecabinet.bodies.access import can_manage_bodies
+from ecabinet.bodies import groups, operations
+from ecabinet.bodies.access import can_manage_bodies, can_manage_groups
 from ecabinet.bodies.api import roster_in_protocol_order
-from ecabinet.bodies.forms import BodyForm, CalendarDayForm, RosterForm, RulesForm
+from ecabinet.bodies.forms import BodyForm, CalendarDayForm, GroupForm, RosterForm, RulesForm
+from ecabinet.bodies.loaders import load_body, load_group
 from ecabinet.bodies.models import Body, CalendarDay
 from ecabinet.bodies.rules import WorkingRules
 from ecabinet.bodies.workdays import public_holidays
@@ -20,7 +21,7 @@ from ecabinet.core.db import utcnow
 from ecabinet.core.timeutil import to_local
 from ecabinet.core.web import field_error
 from ecabinet.core.errors import DomainError
-from ecabinet.core.collation import sorted_by_name
+from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.extensions import db
 
 bp = Blueprint("bodies", __name__)
@@ -147,3 +148,84 @@ def delete_calendar_day(day):
         db.session.commit()
         flash(_("The calendar was updated."), "success")
     return redirect(url_for("bodies.calendar"))
+
+
+# -- saved invitation groups (the body's secretariat and administrators) ---------------------------
+
+
+GROUP_PREVIEW = 4
+
+
+def _group_form(group=None):
+    form = GroupForm(obj=None if request.method == "POST" else group,
+                     user_ids=sorted(groups.group_user_ids(group)) if group and request.method != "POST" else None)
+    active = db.session.execute(select(User).where(User.active.is_(True))).scalars().all()
+    kept = [u for u in groups.group_people(group) if not u.active] if group else []  # stays listed until unticked
+    form.user_ids.choices = [(u.id, u.full_name) for u in sorted_by_name(active + kept)]
+    return form, sorted_by_name(active + kept)
+
+
+def _people_by_unit(people):
+    """[(unit name or None, [users])], units in Vietnamese order, people without a unit last."""
+    units = {}
+    for user in people:
+        units.setdefault(user.unit_name, []).append(user)
+    return sorted(units.items(), key=lambda entry: (entry[0] is None, text_sort_key(entry[0] or "")))
+
+
+def _save_group(body, group, form):
+    users = [db.session.get(User, user_id) for user_id in form.user_ids.data]
+    try:
+        if group is None:
+            group = groups.create_group(body, form.name.data, users, actor=current_user)
+        else:
+            groups.update_group(group, name=form.name.data, users=users, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error)
+        return None
+    db.session.commit()
+    flash(_("The group %(name)s was saved.", name=group.name), "success")
+    return group
+
+
+@bp.route("/bodies/<int:body_id>/groups", methods=["GET", "POST"])
+@login_required
+def group_list(body_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    form, people = _group_form()
+    if form.validate_on_submit() and _save_group(body, None, form):
+        return redirect(url_for("bodies.group_list", body_id=body.id))
+    saved = groups.groups_of(body)
+    # Who is in each group, at a glance (the first few names; a province keeps a handful of groups).
+    previews = {group.id: [u.full_name for u in groups.group_people(group)[:GROUP_PREVIEW]] for group, _n in saved}
+    return render_template("bodies/groups.html", body=body, groups=saved, previews=previews, preview_size=GROUP_PREVIEW,
+                           form=form, people=_people_by_unit(people), confirm_form=ConfirmForm())
+
+
+@bp.route("/bodies/<int:body_id>/groups/<int:group_id>", methods=["GET", "POST"])
+@login_required
+def group_edit(body_id, group_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    group = load_group(body, group_id)
+    form, people = _group_form(group)
+    if form.validate_on_submit() and _save_group(body, group, form):
+        return redirect(url_for("bodies.group_list", body_id=body.id))
+    return render_template("bodies/group_edit.html", body=body, group=group, form=form,
+                           people=_people_by_unit(people), confirm_form=ConfirmForm())
+
+
+@bp.route("/bodies/<int:body_id>/groups/<int:group_id>/delete", methods=["POST"])
+@login_required
+def group_delete(body_id, group_id):
+    body = load_body(body_id)
+    require(can_manage_groups, body)
+    group = load_group(body, group_id)
+    if ConfirmForm().validate_on_submit():
+        name = group.name
+        groups.delete_group(group, actor=current_user)
+        db.session.commit()
+        flash(_("The group %(name)s was deleted.", name=name), "success")
+    return redirect(url_for("bodies.group_list", body_id=body.id))

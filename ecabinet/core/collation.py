@@ -43,6 +43,11 @@ def name_sort_key(full_name):
     return collator.getSortKey(given), collator.getSortKey(rest)
 
 
+def text_sort_key(text):
+    """A key that sorts a title or a group's name in Vietnamese order, word by word as written."""
+    return _collator().getSortKey(_normalise(text))
+
+
 def sorted_by_name(items, key=lambda item: item.full_name):
     """`items` sorted in Vietnamese name order; `key` gives an item's full name."""
     return sorted(items, key=lambda item: name_sort_key(key(item)))

@@ -41,7 +41,8 @@ def meeting_book(meeting, user):
     storage = get_storage()
     personal = any(d.needs_watermark for _item, docs in groups for d in docs)
     fingerprint = json.dumps({
-        "meeting": [meeting.id, meeting.title, meeting.starts_at.isoformat(), meeting.location],
+        "meeting": [meeting.id, meeting.title, meeting.starts_at.isoformat(), meeting.location,
+                    meeting.kind.value, meeting.format.value, meeting.body.name, meeting.body.parent_name],
         "groups": [[item.id if item else None, item.title if item else None,
                     [[d.id, d.title, d.current.sha256] for d in docs]] for item, docs in groups],
         "reader": reader_key(user) if personal else None,
@@ -61,11 +62,14 @@ def meeting_book(meeting, user):
     count = sum(len(docs) for _item, docs in groups)
     pages = sum(d.current.page_count for _item, docs in groups for d in docs)
     cover = {
-        "organisation": current_app.config.get("ORGANISATION_NAME") or "ỦY BAN NHÂN DÂN TỈNH",
+        # The letterhead of the session's body (Decree 30/2020: the body above, then the body).
+        "parent": meeting.body.parent_name,
+        "organisation": meeting.body.name or current_app.config.get("ORGANISATION_NAME") or "ỦY BAN NHÂN DÂN TỈNH",
         "motto": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
         "heading": _("Meeting book"),
         "title": meeting.title,
         "lines": [line for line in (
+            f"{meeting.kind_label} · {meeting.format_label}",
             format_datetime(meeting.starts_at, "HH:mm, dd/MM/yyyy"),
             meeting.location,
             ngettext("%(num)d document", "%(num)d documents", count) + " · "

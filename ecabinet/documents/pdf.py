@@ -151,8 +151,12 @@ def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, t
     pdf.add_font("book", "", font_path)
     pdf.add_font("book", "B", bold_font_path)
     pdf.add_page()
-    pdf.set_font("book", "B", 12)
     pdf.set_xy(15, 18)
+    if cover.get("parent"):  # the body above, in regular type, over the body's own name
+        pdf.set_font("book", "", 12)
+        pdf.cell(90, 6, nfc(cover["parent"]).upper(), align="C")
+        pdf.set_xy(15, 24)
+    pdf.set_font("book", "B", 12)
     pdf.cell(90, 6, nfc(cover["organisation"]).upper(), align="C")
     pdf.set_xy(105, 18)
     pdf.cell(95, 6, nfc(cover["motto"][0]), align="C")

@@ -103,13 +103,14 @@ def read(meeting_id, document_id):
     meeting = load_meeting(meeting_id)
     document = load_document(document_id, meeting=meeting)
     groups = _groups(meeting, current_user)
+    late = {d.id for _item, docs in groups for d in docs if sent_late(meeting, d.current.uploaded_at)}
     library = [{"id": d.id, "title": d.title, "kind": str(d.kind_label), "pages": d.current.page_count,
-                "version": d.current.number, "confidential": d.is_confidential,
+                "version": d.current.number, "confidential": d.is_confidential, "late": d.id in late,
                 "item": item.number if item else None,
                 "url": url_for("documents.read", meeting_id=meeting.id, document_id=d.id)}
                for item, docs in groups for d in docs]
     return render_template(
-        "documents/read.html", meeting=meeting, document=document, groups=groups, library=library,
+        "documents/read.html", meeting=meeting, document=document, groups=groups, library=library, late=late,
         file_url=url_for("documents.version_file", meeting_id=meeting.id, document_id=document.id,
                          version_id=document.current.id),
         document_data=document_json(document))

@@ -57,7 +57,7 @@ def _build(meeting, state):
     return Room(
         key=_key(meeting, state),
         meeting={"id": meeting.id, "title": meeting.title, "status": meeting.status.value,
-                 "location": meeting.location},
+                 "location": meeting.location, "kind": meeting.kind.value, "format": meeting.format.value},
         agenda_items=rows.agenda_items_json(meeting),
         people=people,
         chair_id=rows.chair_id(people),

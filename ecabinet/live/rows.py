@@ -50,7 +50,17 @@ def chair_id(rows):
 
 def presence_counts(meeting_id, rows, rules):
     """The `presence` payload from people() rows, without `connection_lost` (it depends on the time).
-    `rules`: the session's working rules (bodies.rules.WorkingRules; frozen when it started)."""
+    `rules`: the session's working rules (bodies.rules.WorkingRules; frozen when it started).
+
+    Who counts toward quorum, and so the total it is a fraction of (issue 10, decided here):
+    - the session's chair and members who have a vote in this session: the body's members invited
+      to it, as the roster invitation makes them (live.rules: a fraction of *all* of them, present
+      or not). Not the body's whole roster: a roster member the secretariat did not invite, or
+      whose vote it took away for this session, cannot be present and does not raise the bar;
+    - never the secretary, guests or stand-ins themselves: they do not add to the total;
+    - a member represented by a stand-in (attendance "substituted") counts as present only when
+      the body's rules say so (`stand_ins_count`, default off) and the stand-in is present.
+    Present means present in the room or online (PRESENT_STATES)."""
     present_ids, attendance, notes = [], {}, {}
     total_voting = present_voting = 0
     # Members whose stand-in is here count toward quorum where the body's working rules say so.

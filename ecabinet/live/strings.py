@@ -69,6 +69,8 @@ def client_strings():
         "general_documents": _("General documents"),
         "under_discussion": _("Under discussion"),
         "on_screen": _("Being presented"),
+        "sent_late": _("Sent late"),
+        "late_document": _("Document sent late: after the lead time the working rules set"),
         "classification": {"confidential": _("Confidential"), "state_secret": _("State secret")},
         "minutes_short": _("min"),
         "session_not_live": _("The session has not started yet"),

@@ -8,7 +8,10 @@ from sqlalchemy.orm import selectinload
 from ecabinet.accounts.api import user_json
 from ecabinet.accounts.auth import login_required, require
 from ecabinet.accounts.models import Unit, User
-from ecabinet.bodies.loaders import load_body
+from ecabinet.bodies.api import users_field
+from ecabinet.bodies.groups import group_people
+from ecabinet.bodies.loaders import load_body, load_group
+from ecabinet.core.collation import sorted_by_name
 from ecabinet.core.api import (
     bool_field, choice_field, datetime_field, get_json, int_field, iso, text_field,
 )
@@ -283,6 +286,34 @@ def invite_roster(meeting_id):
     invited = operations.invite_roster(meeting, actor=current_user, unit=unit)
     db.session.commit()
     return jsonify({"invited": [participant_json(p) for p in invited]}), 201
+
+
+def people_to_invite(meeting, data):
+    """The people a bulk invitation names: exactly one of a saved group of the session's body
+    (`group_id`), a unit (`unit_id`, its active users) or a list (`user_ids`)."""
+    given = [name for name in ("group_id", "unit_id", "user_ids") if data.get(name) is not None]
+    if len(given) != 1:
+        raise InvalidValue(_("Name exactly one of group_id, unit_id or user_ids."), field="group_id")
+    if given == ["group_id"]:
+        group = load_group(meeting.body, int_field(data, "group_id", minimum=1))
+        return group_people(group)
+    if given == ["unit_id"]:
+        unit = db.session.get(Unit, int_field(data, "unit_id", minimum=1))
+        if unit is None:
+            raise InvalidValue(_("No such unit."), field="unit_id")
+        return sorted_by_name(db.session.execute(select(User).where(User.unit_id == unit.id)).scalars().all())
+    return users_field(data)
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/bulk", methods=["POST"])
+@login_required
+def invite_people(meeting_id):
+    """Invite a saved group, a unit or a list of people in one call; whoever takes part already is skipped."""
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    invited, skipped = operations.invite_people(meeting, people_to_invite(meeting, get_json()), actor=current_user)
+    db.session.commit()
+    return jsonify({"invited": [participant_json(p) for p in participants_in_protocol_order(meeting, invited)],
+                    "skipped": skipped}), 201
 
 
 @bp.route("/meetings/<int:meeting_id>/participants/<int:participant_id>", methods=["PATCH"])

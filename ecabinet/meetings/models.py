@@ -36,6 +36,14 @@ MEETING_KIND_LABELS = {
 }
 
 
+# The short form badges and headers show ("Thường kỳ", "Chuyên đề", "Bất thường").
+MEETING_KIND_SHORT_LABELS = {
+    MeetingKind.REGULAR: _l("Regular"),
+    MeetingKind.THEMATIC: _l("Thematic"),
+    MeetingKind.EXTRAORDINARY: _l("Extraordinary"),
+}
+
+
 # Special sessions (chuyên đề, bất thường) have the shorter lead time for their documents.
 SPECIAL_KINDS = {MeetingKind.THEMATIC, MeetingKind.EXTRAORDINARY}
 
@@ -142,6 +150,10 @@ class Meeting(db.Model):
     @property
     def kind_label(self):
         return MEETING_KIND_LABELS[self.kind]
+
+    @property
+    def kind_short_label(self):
+        return MEETING_KIND_SHORT_LABELS[self.kind]
 
     @property
     def format_label(self):

@@ -1,6 +1,7 @@
 """State changes on sessions. They enforce the rules, flush and audit; the adapter commits."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import User
 from ecabinet.audit.operations import record
@@ -247,19 +248,78 @@ def roster_not_invited(meeting, unit=None):
             and (unit is None or place.user.unit_id == unit.id)]
 
 
+def _lock_participants(meeting):
+    """Bulk invitations of one session one after the other (a row lock on PostgreSQL; SQLite has a
+    single writer), then the participants as committed by whoever went before."""
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    db.session.expire(meeting, ["participants"])
+
+
+def _invite_unless_taken(meeting, user, role, *, actor):
+    """Invite `user`, or None when they take part already, also when a parallel request has just
+    invited them: the INSERT runs in a savepoint and the unique (session, user) pair decides."""
+    participant = Participant(meeting_id=meeting.id, user_id=user.id, role=role,
+                              can_vote=_voting_default(meeting, role))
+    try:
+        with db.session.begin_nested():
+            db.session.add(participant)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    record("participant.invited", actor=actor, obj=participant, meeting_id=meeting.id,
+           user_id=user.id, role=role.value, can_vote=participant.can_vote)
+    return participant
+
+
+def _invite_all(meeting, wanted, *, actor):
+    """[(user, role)] into the session, skipping whoever is in it already: (invited, skipped user ids)."""
+    taken = {p.user_id for p in meeting.participants}
+    invited, skipped = [], []
+    for user, role in wanted:
+        participant = None if user.id in taken else _invite_unless_taken(meeting, user, role, actor=actor)
+        if participant is None:
+            skipped.append(user.id)
+        else:
+            invited.append(participant)
+            taken.add(user.id)
+    db.session.expire(meeting, ["participants"])
+    return invited, skipped
+
+
 def invite_roster(meeting, *, actor, unit=None):
     """Invite the body's whole roster in one action (or only its people from `unit`): the chair as
     chair when the session has none, members as members; the secretariat prepares rather than
-    attends. People already in the session keep their role. Returns the new participants."""
+    attends. People already in the session keep their role and are skipped, also when another
+    request invites them at the same moment. Returns the new participants."""
     require_editable(meeting)
+    _lock_participants(meeting)
     has_chair = any(p.role == Role.CHAIR for p in meeting.participants)
-    invited = []
+    wanted = []
     for place in roster_not_invited(meeting, unit):
-        user = place.user
         role = Role.CHAIR if place.role == "chair" and not has_chair else Role.MEMBER
         has_chair = has_chair or role == Role.CHAIR
-        invited.append(invite_participant(meeting, user, role, actor=actor))
-    return invited
+        wanted.append((place.user, role))
+    return _invite_all(meeting, wanted, actor=actor)[0]
+
+
+def role_by_roster(meeting):
+    """{user id: the session role the body's roster gives}: its chair and members vote as members
+    (the chair of a session is named by the roster invitation or by hand), everyone else is a guest."""
+    return {place.user_id: Role.MEMBER for place in meeting.body.roster if place.role != "secretariat"}
+
+
+def invite_people(meeting, users, *, actor):
+    """Invite a saved group, a unit or a list of people in one action: members of the body's roster
+    as members, everyone else as a guest (guests never vote; the secretariat may change a role
+    afterwards). Deactivated accounts and people already in the session are skipped, never an
+    error. Returns (invited participants, skipped user ids)."""
+    require_editable(meeting)
+    _lock_participants(meeting)
+    roles = role_by_roster(meeting)
+    skipped = [user.id for user in users if not user.active]
+    invited, taken = _invite_all(meeting, [(user, roles.get(user.id, Role.GUEST)) for user in users if user.active],
+                                 actor=actor)
+    return invited, skipped + taken
 
 
 def _check_vote(meeting, role, can_vote):

@@ -1,5 +1,5 @@
 """Pages: my sessions, a session, and the secretariat's editing of it."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -7,10 +7,14 @@ from sqlalchemy import func, select
 
 from ecabinet.accounts.auth import login_required, require
 from ecabinet.accounts.forms import ConfirmForm
-from ecabinet.accounts.models import User
+from ecabinet.accounts.models import Unit, User
+from ecabinet.bodies.access import can_manage_groups
+from ecabinet.bodies.groups import group_people, groups_of
+from ecabinet.bodies.loaders import load_group
 from ecabinet.bodies.models import Body
+from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.core.db import utcnow
-from ecabinet.core.errors import DomainError
+from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
@@ -74,7 +78,8 @@ def index():
 def home():
     upcoming, past = split_upcoming(meetings_for(current_user), utcnow())
     return render_template("meetings/home.html", upcoming=upcoming, past=past,
-                           can_create=can_create_meeting(current_user))
+                           can_create=can_create_meeting(current_user),
+                           group_bodies=[b for b in _prepared_bodies(current_user) if can_manage_groups(current_user, b)])
 
 
 def _local_naive(value):
@@ -174,7 +179,19 @@ def show(meeting_id):
         context["invite_form"] = _invite_form(meeting)
         context["role_labels"] = ParticipantRoleForm().role.choices
         context["roster_to_invite"] = len(operations.roster_not_invited(meeting))
+        context["bulk_choices"] = _bulk_choices(meeting)
+        context["can_manage_groups"] = can_manage_groups(current_user, meeting.body)
     return render_template("meetings/show.html", **context)
+
+
+def _bulk_choices(meeting):
+    """What the session page offers to invite in one action: (saved groups, units), as
+    [("group:<id>" or "unit:<id>", label)] each."""
+    saved = [(f"group:{g.id}", ngettext("%(name)s (%(num)d person)", "%(name)s (%(num)d people)", n, name=g.name))
+             for g, n in groups_of(meeting.body) if n]
+    units = [(f"unit:{u.id}", u.name) for u in sorted(db.session.execute(select(Unit)).scalars(),
+                                                      key=lambda u: text_sort_key(u.name))]
+    return saved, units
 
 
 def _invite_form(meeting):
@@ -304,6 +321,37 @@ def invite_roster(meeting_id):
         invited = []
         if _apply(lambda: invited.extend(operations.invite_roster(meeting, actor=current_user)), None):
             flash(ngettext("%(num)d person invited.", "%(num)d people invited.", len(invited)), "success")
+    return _back(meeting, "participants")
+
+
+@bp.route("/meetings/<int:meeting_id>/participants/bulk", methods=["POST"])
+@login_required
+def invite_people(meeting_id):
+    """A saved group of the session's body, or a unit, in one action; whoever takes part already is skipped."""
+    meeting = load_meeting(meeting_id, can_manage_meeting)
+    kind, _sep, number = (request.form.get("source") or "").partition(":")
+    if not ConfirmForm().validate_on_submit() or kind not in ("group", "unit") or not number.isdigit():
+        flash(_("Choose a group or a unit to invite."), "error")
+        return _back(meeting, "participants")
+    try:
+        if kind == "group":
+            people = group_people(load_group(meeting.body, int(number)))
+        else:
+            unit = db.session.get(Unit, int(number))
+            if unit is None:
+                raise NotFound()
+            people = sorted_by_name(db.session.execute(select(User).where(User.unit_id == unit.id)).scalars().all())
+    except NotFound:
+        flash(_("Choose a group or a unit to invite."), "error")
+        return _back(meeting, "participants")
+    outcome = []
+    if _apply(lambda: outcome.extend(operations.invite_people(meeting, people, actor=current_user)), None):
+        invited, skipped = outcome
+        message = ngettext("%(num)d person invited.", "%(num)d people invited.", len(invited))
+        if skipped:
+            message += " " + ngettext("%(num)d was already invited or has no active account.",
+                                      "%(num)d were already invited or have no active account.", len(skipped))
+        flash(message, "success")
     return _back(meeting, "participants")
 
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from ecabinet.accounts.models import User
-from ecabinet.bodies import operations
-from ecabinet.bodies.models import Body, BodyKind, BodyMember, CalendarDay
+from ecabinet.bodies import groups, operations
+from ecabinet.bodies.models import Body, BodyKind, BodyMember, CalendarDay, InvitationGroup
 from ecabinet.extensions import db
 from tests.factories import create_admin, create_user
 from tests.sweep import case_id, blueprint_endpoints, run_case
@@ -18,12 +18,14 @@ from tests.sweep import case_id, blueprint_endpoints, run_case
 ROLES = ("anonymous", "stranger", "other_body_member", "member", "secretariat", "admin")
 ON_BODY = {"member", "secretariat"}
 ALLOWED = {"public": set(ROLES), "any": set(ROLES) - {"anonymous"}, "view": ON_BODY | {"admin"},
-           "admin": {"admin"}, "admin_pages": {"admin"}}
+           "admin": {"admin"}, "admin_pages": {"admin"}, "groups": {"secretariat", "admin"}}
 
 
 def expected(rule, role, success, *, api):
     """`admin`: a body's own administration (403 to those on it, 404 to others); `admin_pages`:
-    the administration pages and creating a body (403 to anyone logged in who is not an administrator)."""
+    the administration pages and creating a body (403 to anyone logged in who is not an administrator);
+    `groups`: the body's saved invitation groups (its secretariat and administrators; 403 to its other
+    members, 404 to everyone else)."""
     if role in ALLOWED[rule]:
         return success
     if role == "anonymous":
@@ -59,9 +61,19 @@ class Scene:
     def __init__(self):
         self.cast = Cast()
         operations.set_calendar_day(date(2026, 12, 26), working=True, note="Làm bù")
+        group = groups.create_group(self.cast.province, "Lãnh đạo UBND", [self.cast.member])
         db.session.commit()
         self.ids = {"body": self.cast.province.id, "member_id": self.cast.member.id,
-                    "newcomer": self.cast.newcomer.id}
+                    "newcomer": self.cast.newcomer.id, "group": group.id}
+
+    def group_names(self):
+        db.session.expire_all()
+        return {g.name for g in db.session.query(InvitationGroup)}
+
+    def group_people(self):
+        db.session.expire_all()
+        group = db.session.get(InvitationGroup, self.ids["group"])
+        return groups.group_user_ids(group) if group else None
 
     def calendar(self):
         db.session.expire_all()
@@ -104,6 +116,16 @@ PAGES = [
      "admin_pages", "ok-redirect", lambda s: s.calendar().get(date(2027, 2, 11)) is False),
     ("bodies.delete_calendar_day", "POST", "/admin/calendar/2026-12-26/delete", lambda i: {}, "admin_pages",
      "ok-redirect", lambda s: date(2026, 12, 26) not in s.calendar()),
+    ("bodies.group_list", "GET", "/bodies/{body}/groups", None, "groups", 200, None),
+    ("bodies.group_list", "POST", "/bodies/{body}/groups",
+     lambda i: {"name": "Thủ trưởng các sở", "user_ids": [str(i["newcomer"])]}, "groups", "ok-redirect",
+     lambda s: "Thủ trưởng các sở" in s.group_names()),
+    ("bodies.group_edit", "GET", "/bodies/{body}/groups/{group}", None, "groups", 200, None),
+    ("bodies.group_edit", "POST", "/bodies/{body}/groups/{group}",
+     lambda i: {"name": "Lãnh đạo UBND tỉnh", "user_ids": [str(i["member_id"]), str(i["newcomer"])]}, "groups",
+     "ok-redirect", lambda s: s.group_names() == {"Lãnh đạo UBND tỉnh"}),
+    ("bodies.group_delete", "POST", "/bodies/{body}/groups/{group}/delete", lambda i: {}, "groups", "ok-redirect",
+     lambda s: s.group_names() == set()),
 ]
 
 API = [
@@ -120,6 +142,16 @@ API = [
      lambda i: {"user_id": i["newcomer"], "role": "member"}, "admin", 201, lambda s: s.on_roster(s.ids["newcomer"])),
     ("bodies_api.remove_member", "DELETE", "/api/v1/bodies/{body}/members/{member_id}", None, "admin", 204,
      lambda s: not s.on_roster(s.ids["member_id"])),
+    ("bodies_api.list_groups", "GET", "/api/v1/bodies/{body}/groups", None, "groups", 200, None),
+    ("bodies_api.create_group", "POST", "/api/v1/bodies/{body}/groups",
+     lambda i: {"name": "Thủ trưởng các sở", "user_ids": [i["newcomer"]]}, "groups", 201,
+     lambda s: "Thủ trưởng các sở" in s.group_names()),
+    ("bodies_api.get_group", "GET", "/api/v1/bodies/{body}/groups/{group}", None, "groups", 200, None),
+    ("bodies_api.update_group", "PATCH", "/api/v1/bodies/{body}/groups/{group}",
+     lambda i: {"user_ids": [i["member_id"], i["newcomer"]]}, "groups", 200,
+     lambda s: s.group_people() == {s.ids["member_id"], s.ids["newcomer"]}),
+    ("bodies_api.delete_group", "DELETE", "/api/v1/bodies/{body}/groups/{group}", None, "groups", 204,
+     lambda s: s.group_names() == set()),
 ]
 
 

@@ -1,8 +1,11 @@
 """In the browser: an administrator sets up a commune beside the province, with its roster and
-rules; the commune's secretariat prepares its own session and invites the roster in one action."""
+rules; the commune's secretariat saves an invitation group, prepares its own session and invites the
+roster in one action; a live commune session shows its kind and its late documents on the tablet."""
 import pytest
 
-from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
+from playwright.sync_api import expect
+
+from tests.conftest import SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -58,6 +61,9 @@ def test_an_administrator_sets_up_a_commune_and_its_secretariat_runs_its_session
     # Chair, vice-chair, the two members in Vietnamese name order (Đào before Pao), the secretariat last.
     assert names == ["Lò Văn Thanh", "Tẩn Thị Mây", "Hoàng Thị Đào", "Giàng A Pao", "Lù Thị Hương"], names
     screenshot(admin, "bodies-commune-1280x800")
+    admin.goto(f"{body_url}#rules")
+    admin.locator("#rules").scroll_into_view_if_needed()
+    admin.screenshot(path=str(SCREENSHOTS / "bodies-rules-1280x800.png"))  # the rules card in view
     for viewport, label in [(TABLET_PORTRAIT, "800x1280"), (PHONE, "390x844")]:
         admin.set_viewport_size(viewport)
         admin.goto(body_url)
@@ -70,9 +76,23 @@ def test_an_administrator_sets_up_a_commune_and_its_secretariat_runs_its_session
     assert "Tết" in admin.locator("section[aria-labelledby=holidays-title] .list").inner_text()
     screenshot(admin, "bodies-calendar-1280x800")
 
-    # The commune's secretariat: its new session belongs to the commune; the roster in one click.
+    # The commune's secretariat saves "Lãnh đạo UBND xã" from its home page, ticking two people.
     office = new_page(TABLET_PORTRAIT)
     browser_login(office, server.url, "vp.tanuyen", PASSWORD)
+    with office.expect_navigation():
+        office.click("main .page-header__actions a[href$='/groups']")
+    office.fill("#name", "Lãnh đạo UBND xã")
+    for user_id in ids["people"][:2]:
+        office.check(f"input[name=user_ids][value='{user_id}']")
+    with office.expect_navigation():
+        office.click("#new-group button[type=submit]")
+    assert office.locator("#groups .list-row__title").all_inner_texts() == ["Lãnh đạo UBND xã"]
+    screenshot(office, "bodies-groups-800x1280")
+    office.set_viewport_size(TABLET_LANDSCAPE)
+    screenshot(office, "bodies-groups-1280x800")
+    office.set_viewport_size(TABLET_PORTRAIT)
+
+    # Its new session belongs to the commune; the roster in one click.
     office.goto(f"{server.url}/meetings/new")
     office.fill("#title", "Phiên họp UBND xã Tân Uyên thường kỳ tháng 12/2026")
     office.fill("#starts_at", "2026-12-28T08:00")
@@ -84,7 +104,74 @@ def test_an_administrator_sets_up_a_commune_and_its_secretariat_runs_its_session
         office.click("#participants .card__footer button[type=submit]")
     people = office.locator("#participants .person__name").all_inner_texts()
     assert people == ["Lò Văn Thanh", "Tẩn Thị Mây", "Hoàng Thị Đào", "Giàng A Pao"], people
-    assert "Họp trực tiếp kết hợp trực tuyến" in office.locator(".page-header").inner_text()
+    header = office.locator(".page-header").inner_text()
+    assert "Thường kỳ" in header and "Họp trực tiếp kết hợp trực tuyến" in header
+    office.locator("#invite-group summary").click()
+    assert "Lãnh đạo UBND xã (2 người)" in office.locator("#invite-source").inner_text()
+    office.evaluate("() => window.scrollTo(0, 0)")  # the sticky top bar stays on top in the full-page shot
     screenshot(office, "bodies-commune-session-800x1280")
     office.set_viewport_size(TABLET_LANDSCAPE)
     screenshot(office, "bodies-commune-session-1280x800")
+
+
+@pytest.fixture
+def commune_live(live_server):
+    """A live, hybrid, regular session of a commune whose document went out today: late, since the
+    commune's rules ask for documents three working days before."""
+    from datetime import timedelta
+
+    from ecabinet.bodies import operations as bodies
+    from ecabinet.core.db import utcnow
+    from ecabinet.extensions import db
+    from ecabinet.meetings import operations as meetings
+    from ecabinet.meetings.models import MeetingStatus, Role
+    from tests.factories import create_document, create_user
+
+    with live_server.app.app_context():
+        bodies.default_body()
+        commune = bodies.create_body("Ủy ban nhân dân xã Tân Uyên", kind="commune", parent_name="UBND TỈNH LAI CHÂU")
+        office = create_user(username="vp.xa", full_name="Lù Thị Hương")
+        chair = create_user(username="ct.xa", full_name="Lò Văn Thanh", title="Chủ tịch UBND xã")
+        member = create_user(username="tv.xa", full_name="Tẩn Thị Mây", title="Phó Chủ tịch UBND xã")
+        bodies.set_roster_place(commune, office, role="secretariat")
+        meeting = meetings.create_meeting("Phiên họp UBND xã Tân Uyên tháng 11/2026", utcnow() - timedelta(minutes=5),
+                                          actor=office, body=commune, format="hybrid", location="Hội trường UBND xã")
+        item = meetings.add_agenda_item(meeting, "Báo cáo thu chi ngân sách xã", actor=office)
+        meetings.invite_participant(meeting, chair, Role.CHAIR, actor=office)
+        meetings.invite_participant(meeting, member, Role.MEMBER, actor=office)
+        meetings.change_status(meeting, MeetingStatus.PUBLISHED, actor=office)
+        meetings.change_status(meeting, MeetingStatus.LIVE, actor=office)
+        create_document(meeting, actor=office, title="Báo cáo thu chi ngân sách xã 10 tháng", agenda_item=item)
+        db.session.commit()
+        ids = {"meeting": meeting.id}
+        db.session.remove()
+    return live_server, ids
+
+
+def test_a_commune_session_shows_its_kind_and_late_documents_on_the_tablet(commune_live, new_page):
+    server, ids = commune_live
+    for user, path in [("tv.xa", "live"), ("ct.xa", "live/console")]:
+        for viewport, label in [(TABLET_LANDSCAPE, "1280x800"), (TABLET_PORTRAIT, "800x1280")]:
+            page = new_page(viewport)
+            browser_login(page, server.url, user, PASSWORD)
+            page.goto(f"{server.url}/meetings/{ids['meeting']}/{path}")
+            expect(page.locator('[data-live="conn"]').first).to_have_attribute("data-state", "connected")
+            strip = page.locator(".live-strip__eyebrow").inner_text()
+            assert "Thường kỳ" in strip and "Họp trực tiếp kết hợp trực tuyến" in strip, strip
+            expect(page.locator(".live-doc .live-doc__late")).to_have_text("Gửi muộn")
+            screenshot(page, f"bodies-commune-{path.replace('/', '-')}-{label}")
+    reader = new_page(TABLET_LANDSCAPE)
+    browser_login(reader, server.url, "tv.xa", PASSWORD)
+    reader.goto(f"{server.url}/meetings/{ids['meeting']}")
+    assert "Gửi muộn" in reader.locator("#documents").inner_text()
+    with reader.expect_navigation():
+        reader.locator("#documents a[href$='/read']").first.click()
+    expect(reader.locator(".reader-library__late")).to_be_visible()
+    expect(reader.locator(".reader-library__late")).to_have_text("Gửi muộn")
+    expect(reader.locator(".reader-page")).to_be_visible(timeout=20_000)
+    screenshot(reader, "bodies-commune-reader-1280x800")
+    home = new_page(TABLET_PORTRAIT)
+    browser_login(home, server.url, "tv.xa", PASSWORD)
+    home.goto(f"{server.url}/meetings")
+    assert "Thường kỳ" in home.locator(".meeting-card").first.inner_text()
+    screenshot(home, "bodies-commune-home-800x1280")

@@ -76,7 +76,7 @@ def test_join_answers_with_the_full_snapshot(live_server, room, tablets):
     assert ack["ok"] is True
     state = ack["state"]
     assert state["meeting"] == {"id": room.meeting_id, "title": "Phiên họp thường kỳ tháng 11", "status": "live",
-                                "location": "Phòng họp số 1"}
+                                "location": "Phòng họp số 1", "kind": "regular", "format": "in_person"}
     assert [i["id"] for i in state["agenda"]["items"]] == room.item_ids
     assert state["presentation"] == {"document_id": None, "page": 1, "seq": 0, "presenter_id": room.chair.id}
     assert state["presence"]["total_voting"] == 5 and state["presence"]["present_voting"] == 0

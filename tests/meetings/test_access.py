@@ -10,6 +10,7 @@ the change happened when allowed and did not happen when refused.
 import pytest
 from sqlalchemy import select
 
+from ecabinet.bodies.groups import create_group
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
 from ecabinet.meetings.models import AgendaItem, Meeting, MeetingStatus, Participant, Role
@@ -49,7 +50,9 @@ class Scene:
         db.session.commit()
         first, second = meeting.agenda_items
         guest = meeting.participant_for(self.cast.guest)
-        self.ids = {"meeting": meeting.id, "item": first.id, "item2": second.id, "guest_p": guest.id, "guest": self.cast.guest.id,
+        group = create_group(meeting.body, f"Khách mời phiên {meeting.id}", [self.cast.stranger])
+        db.session.commit()
+        self.ids = {"group": group.id, "meeting": meeting.id, "item": first.id, "item2": second.id, "guest_p": guest.id, "guest": self.cast.guest.id,
                     "stranger": self.cast.stranger.id, "meetings": db.session.scalar(select(db.func.count(Meeting.id)))}
 
     def fresh(self):
@@ -105,6 +108,9 @@ PAGES = [
      "manage", "ok-redirect", lambda s: s.participant(s.ids["stranger"]) is not None),
     ("meetings.invite_roster", "POST", "/meetings/{meeting}/participants/roster", lambda i: {}, "manage",
      "ok-redirect", None),
+    ("meetings.invite_people", "POST", "/meetings/{meeting}/participants/bulk",
+     lambda i: {"source": f"group:{i['group']}"}, "manage", "ok-redirect",
+     lambda s: s.participant(s.ids["stranger"]) is not None),
     ("meetings.update_participant", "POST", "/meetings/{meeting}/participants/{guest_p}",
      lambda i: {"role": "member", "can_vote": "y"}, "manage", "ok-redirect", lambda s: s.guest_role() == Role.MEMBER),
     ("meetings.remove_participant", "POST", "/meetings/{meeting}/participants/{guest_p}/delete", lambda i: {},
@@ -137,6 +143,8 @@ API = [
      lambda s: s.participant(s.ids["stranger"]) is not None),
     ("meetings_api.invite_roster", "POST", "/api/v1/meetings/{meeting}/participants/roster", lambda i: {},
      "manage", 201, None),
+    ("meetings_api.invite_people", "POST", "/api/v1/meetings/{meeting}/participants/bulk",
+     lambda i: {"group_id": i["group"]}, "manage", 201, lambda s: s.participant(s.ids["stranger"]) is not None),
     ("meetings_api.update_participant", "PATCH", "/api/v1/meetings/{meeting}/participants/{guest_p}",
      lambda i: {"role": "member"}, "manage", 200, lambda s: s.guest_role() == Role.MEMBER),
     ("meetings_api.remove_participant", "DELETE", "/api/v1/meetings/{meeting}/participants/{guest_p}", None,

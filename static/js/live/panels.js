@@ -97,7 +97,7 @@ function renderDocuments() {
   const currentId = live.snap.agenda.current_item_id;
   const groups = documentGroups();
   const key = JSON.stringify([currentId, live.view.document_id, live.presenter.document_id,
-    groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count])])]);
+    groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count, d.late])])]);
   if (key === shownDocuments && list.childElementCount) return;
   shownDocuments = key;
   if (!(live.snap.documents || []).length) {
@@ -119,6 +119,8 @@ function renderDocuments() {
       const meta = doc.page_count ? fmt(T.pages, { n: doc.page_count }) : "";
       // Confidential documents say so where they are chosen (the file itself is watermarked per reader).
       const secret = (T.classification || {})[doc.classification] || null;
+      // Added or replaced inside the body's lead time before the session (documents.events: `late`).
+      const late = doc.late ? el("span", { class: "badge badge--warning badge--plain live-doc__late", title: T.late_document }, T.sent_late) : null;
       return el("li", {},
         el("button", {
           class: "live-doc" + (open ? " is-open" : ""), type: "button", "data-document-id": doc.id,
@@ -126,8 +128,8 @@ function renderDocuments() {
           onclick: () => { openDocument(doc.id); showViewer(); },
         },
         el("span", { class: "live-doc__title" }, doc.title),
-        meta || onScreen || secret ? el("span", { class: "live-doc__meta" },
-          secret ? el("span", { class: "live-doc__secret" }, secret) : null,
+        meta || onScreen || secret || late ? el("span", { class: "live-doc__meta" },
+          secret ? el("span", { class: "live-doc__secret" }, secret) : null, late,
           meta, onScreen ? el("span", { class: "live-doc__screen" }, T.on_screen) : null) : null));
     }) : [el("li", { class: "live-empty" }, T.no_documents)];
     return el("li", {
