@@ -28,8 +28,9 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 # Millimetres and points of Appendix I: margins top/bottom 20-25, left 30-35, right 15-20.
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
-HEADER_LEFT_WIDTH = 72  # the body's block; the national block takes the rest of the line
+HEADER_LEFT_WIDTH = 68  # the body's block; the national block takes the rest of the line
 TEXT_SIZE, HEADER_SIZE, RECIPIENTS_SIZE = 14, 13, 11
+NATIONAL_NAME_SIZE = 12  # Appendix I allows 12-13; at 12 it fits one line beside the body's block
 LINE = 6.5  # mm between lines of 14 pt text (about 1.15 lines)
 
 
@@ -134,7 +135,10 @@ def render(document):
     pdf.add_page()
     _letterhead(pdf, document.letterhead)
     _title(pdf, document)
-    for block in document.blocks:
+    for index, block in enumerate(document.blocks):
+        following = document.blocks[index + 1] if index + 1 < len(document.blocks) else None
+        if isinstance(block, Heading) and isinstance(following, Table):
+            _keep_together(pdf, 2 * LINE + _table_height(following))  # never a heading alone at a page foot
         if isinstance(block, Paragraph):
             _paragraph(pdf, block)
         elif isinstance(block, Heading):
@@ -165,6 +169,18 @@ def _rule_under(pdf, x, width, text, style, size, fraction=None):
     return y
 
 
+def _balanced(pdf, text, width):
+    """`text` in one line if it fits, else in two lines of about equal width ("ỦY BAN NHÂN DÂN" over
+    "TỈNH LAI CHÂU", as letterheads break it, rather than one orphaned word on the second line)."""
+    words = text.split()
+    if pdf.get_string_width(text) <= width or len(words) < 2:
+        return text
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    fitting = [s for s in splits if max(map(pdf.get_string_width, s)) <= width] or splits
+    first, second = min(fitting, key=lambda s: abs(pdf.get_string_width(s[0]) - pdf.get_string_width(s[1])))
+    return f"{first}\n{second}"
+
+
 def _letterhead(pdf, letterhead):
     left_x, top = pdf.l_margin, pdf.t_margin
     right_x = left_x + HEADER_LEFT_WIDTH
@@ -172,11 +188,12 @@ def _letterhead(pdf, letterhead):
     pdf.set_y(top)
     if letterhead.parent_name:
         _centered(pdf, left_x, HEADER_LEFT_WIDTH, nfc(letterhead.parent_name).upper())
-    body = nfc(letterhead.body_name).upper()
+    pdf.set_font("Serif", "B", HEADER_SIZE)
+    body = _balanced(pdf, nfc(letterhead.body_name).upper(), HEADER_LEFT_WIDTH - 2)
     _centered(pdf, left_x, HEADER_LEFT_WIDTH, body, "B")
     left_rule = _rule_under(pdf, left_x, HEADER_LEFT_WIDTH, body.splitlines()[-1], "B", HEADER_SIZE, fraction=0.45)
     pdf.set_y(top)
-    _centered(pdf, right_x, right_width, NATIONAL_NAME, "B", HEADER_SIZE)
+    _centered(pdf, right_x, right_width, NATIONAL_NAME, "B", NATIONAL_NAME_SIZE)
     _centered(pdf, right_x, right_width, MOTTO, "B", TEXT_SIZE, height=6)
     right_rule = _rule_under(pdf, right_x, right_width, MOTTO, "B", TEXT_SIZE)
     line_y = max(left_rule, right_rule) + 3
@@ -208,16 +225,29 @@ def _paragraph(pdf, block):
     pdf.ln(1.5)
 
 
+def _keep_together(pdf, height):
+    if pdf.get_y() + height > pdf.h - pdf.b_margin and height < pdf.h - pdf.t_margin - pdf.b_margin:
+        pdf.add_page()
+
+
+TABLE_LINE, TABLE_PADDING = 5.8, 1.2
+
+
+def _table_height(block):
+    return (len(block.rows) + 1) * (TABLE_LINE + 2 * TABLE_PADDING) + 3
+
+
 def _table(pdf, block):
+    _keep_together(pdf, _table_height(block))
     width = pdf.w - pdf.l_margin - pdf.r_margin
     columns = len(block.header)
     widths = block.widths or [1] * columns
     align = block.align or ["L"] + ["C"] * (columns - 1)
     pdf.set_font("Serif", "", 12)
     pdf.set_line_width(0.2)
-    with pdf.table(col_widths=widths, width=width, text_align=align, line_height=5.8,
+    with pdf.table(col_widths=widths, width=width, text_align=align, line_height=TABLE_LINE,
                    headings_style=_heading_style(), first_row_as_headings=True,
-                   padding=(1.2, 1.5)) as table:
+                   padding=(TABLE_PADDING, 1.5)) as table:
         row = table.row()
         for text in block.header:
             row.cell(nfc(text))

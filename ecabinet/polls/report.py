@@ -34,7 +34,7 @@ def build_report(poll):
     people = {r.user_id: r for r in recipients}
     answers = operations.all_answers(poll)
     total = poll.member_total or 0
-    replied = total - len(operations.not_answered(poll))
+    replied = len({a.user_id for a in answers if a.user_id in people})
     silence_agrees = poll.silence_counts_as.value == "yes"
     blocks = [
         Paragraph(f"Ngày {to_local(poll.sent_at):%d/%m/%Y}, {body.name} gửi Phiếu lấy ý kiến thành viên về "
@@ -90,7 +90,7 @@ def build_report(poll):
         title="BÁO CÁO",
         subtitle=f"Kết quả lấy ý kiến thành viên {body.name} bằng văn bản\nvề {poll.title}",
         blocks=blocks, signatures=[signature],
-        recipients=[f"Thành viên {body.name}", "Lưu: VT."],
+        recipients=[f"Thành viên {body.name};", "Lưu: VT."],
         metadata_title=f"Báo cáo kết quả lấy ý kiến: {poll.title}")
 
 
