@@ -213,7 +213,8 @@ def show(poll_id):
         can_edit=poll.status == PollStatus.DRAFT and can_edit_poll(current_user, poll),
         recipients=operations.recipients_in_order(poll),
         not_answered={r.user_id for r in operations.not_answered(poll)} if poll.status != PollStatus.DRAFT else set(),
-        choices=list(CHOICE_LABELS.items()), confirm_form=ConfirmForm())
+        choices=list(CHOICE_LABELS.items()), choice_labels={c.value: label for c, label in CHOICE_LABELS.items()},
+        confirm_form=ConfirmForm())
 
 
 @bp.route("/polls/<int:poll_id>/answer", methods=["POST"])
