@@ -173,3 +173,16 @@ def test_pending_polls_are_those_not_fully_answered():
     answer(poll, cast.member, "yes", question=1)
     assert operations.pending_for(cast.member) == []
     assert db.session.execute(select(func.count()).select_from(PollAnswer)).scalar() == 2
+
+
+def test_the_database_refuses_a_second_answer_row_for_a_member_and_question():
+    from sqlalchemy.exc import IntegrityError
+
+    cast = Cast()
+    poll = create_poll(cast, send=True)
+    answer(poll, cast.member, "yes")
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(PollAnswer(poll_id=poll.id, question_id=poll.questions[0].id, user_id=cast.member.id,
+                                      choice="no"))
+            db.session.flush()
