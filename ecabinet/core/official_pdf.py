@@ -163,18 +163,26 @@ def _rule_under(pdf, x, width, text, style, size, fraction=None):
     length = min(pdf.get_string_width(nfc(text)), width)
     if fraction:
         length *= fraction
-    y = pdf.get_y() + 0.8
+    y = pdf.get_y() + 1.0
     pdf.set_line_width(0.3)
     pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
     return y
 
 
+BODY_NAME_BREAKS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "VĂN PHÒNG ỦY BAN NHÂN DÂN", "VĂN PHÒNG")
+
+
 def _balanced(pdf, text, width):
-    """`text` in one line if it fits, else in two lines of about equal width ("ỦY BAN NHÂN DÂN" over
-    "TỈNH LAI CHÂU", as letterheads break it, rather than one orphaned word on the second line)."""
+    """`text` in one line if it fits, else in two lines as letterheads break it: the kind of body over
+    the place ("ỦY BAN NHÂN DÂN" over "XÃ TÂN UYÊN"), otherwise two lines of about equal width rather
+    than one orphaned word on the second line."""
     words = text.split()
     if pdf.get_string_width(text) <= width or len(words) < 2:
         return text
+    for prefix in BODY_NAME_BREAKS:  # the kind of body on the first line, the place on the second
+        rest = text[len(prefix):].strip()
+        if text.startswith(prefix + " ") and pdf.get_string_width(rest) <= width:
+            return f"{prefix}\n{rest}"
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     fitting = [s for s in splits if max(map(pdf.get_string_width, s)) <= width] or splits
     first, second = min(fitting, key=lambda s: abs(pdf.get_string_width(s[0]) - pdf.get_string_width(s[1])))
