@@ -212,9 +212,17 @@ def show(poll_id):
         can_close=poll.status == PollStatus.OPEN and can_close_poll(current_user, poll),
         can_edit=poll.status == PollStatus.DRAFT and can_edit_poll(current_user, poll),
         recipients=operations.recipients_in_order(poll),
-        not_answered={r.user_id for r in operations.not_answered(poll)} if poll.status != PollStatus.DRAFT else set(),
+        answered_counts=_answered_counts(answers),
         choices=list(CHOICE_LABELS.items()), choice_labels={c.value: label for c, label in CHOICE_LABELS.items()},
         confirm_form=ConfirmForm())
+
+
+def _answered_counts(answers):
+    """{user_id: how many questions they answered}."""
+    counts = {}
+    for answer in answers:
+        counts[answer.user_id] = counts.get(answer.user_id, 0) + 1
+    return counts
 
 
 @bp.route("/polls/<int:poll_id>/answer", methods=["POST"])

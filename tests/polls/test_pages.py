@@ -75,3 +75,64 @@ def test_a_member_answers_on_a_tablet_and_a_phone(live_server, new_page):
         assert sorted((r.question_id, r.choice.value) for r in rows) == sorted(
             [(question_ids[0], "yes"), (question_ids[1], "no")] * 2)
         db.session.remove()
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_secretariat_prepares_and_sends_a_poll_and_the_chair_closes_it(live_server, new_page, tmp_path):
+    from tests.conftest import TABLET_LANDSCAPE
+    from tests.documents.pdfs import make_pdf
+
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        cast = Cast()
+        names = {"secretariat": cast.secretariat.username, "chair": cast.chair.username,
+                 "member": cast.member.username}
+        body_id = cast.body.id
+        db.session.remove()
+    pdf = tmp_path / "du-thao-ke-hoach.pdf"
+    pdf.write_bytes(make_pdf(2, "Dự thảo Kế hoạch"))
+
+    office = new_page(TABLET_LANDSCAPE)
+    browser_login(office, live_server.url, names["secretariat"], PASSWORD)
+    office.goto(f"{live_server.url}/polls")
+    with office.expect_navigation():
+        office.click(f"a[href='/bodies/{body_id}/polls/new']")
+    office.fill("#title", "Dự thảo Kế hoạch chuyển đổi số năm 2027")
+    office.fill("#questions", "Thống nhất ban hành Kế hoạch?\nGiao Sở Khoa học và Công nghệ chủ trì?")
+    with office.expect_navigation():
+        office.click("form.card button[type=submit]")
+    assert "Đã lưu bản nháp" in office.content()
+    office.set_input_files("input[type=file]", str(pdf))
+    office.fill("#documents input[name=title]", "Dự thảo Kế hoạch")
+    with office.expect_navigation():
+        office.click("#documents button[type=submit]")
+    assert "Đã đính kèm tài liệu" in office.content()
+    screenshot(office, "poll-draft-1280x800")
+    office.once("dialog", lambda dialog: dialog.accept())
+    with office.expect_navigation():
+        office.click("form[action$='/send'] button")
+    assert "Đã gửi phiếu lấy ý kiến" in office.content()
+    poll_url = office.url
+
+    member = new_page(TABLET_LANDSCAPE)
+    browser_login(member, live_server.url, names["member"], PASSWORD)
+    member.goto(poll_url)
+    member.click("label.poll-choice--yes >> nth=0")
+    member.fill("textarea >> nth=0", "Nhất trí, đề nghị bổ sung lộ trình.")
+    member.once("dialog", lambda dialog: dialog.accept())
+    with member.expect_navigation():
+        member.click("form button.btn--large")
+
+    chair = new_page(TABLET_LANDSCAPE)
+    browser_login(chair, live_server.url, names["chair"], PASSWORD)
+    chair.goto(poll_url)
+    chair.once("dialog", lambda dialog: dialog.accept())
+    with chair.expect_navigation():
+        chair.click("form[action$='/close'] button")
+    assert "Đã kết thúc lấy ý kiến" in chair.content()
+    office.goto(poll_url)
+    content = office.content()
+    assert "Không thông qua" in content and "Nhất trí, đề nghị bổ sung lộ trình." in content
+    screenshot(office, "poll-results-1280x800")
+    report = office.request.get(f"{poll_url}/report.pdf".replace("/polls/", "/api/v1/polls/"))
+    assert report.status == 200 and report.body().startswith(b"%PDF")
