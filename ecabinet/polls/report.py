@@ -1,10 +1,11 @@
 """The summary report of a closed written poll (báo cáo tổng hợp kết quả lấy ý kiến), in the official
 layout of core.official_pdf. Always Vietnamese: it is an administrative document of the body."""
-import io
+from pathlib import Path
 
 from ecabinet.bodies.models import BodyKind
 from ecabinet.core.official_pdf import Heading, Letterhead, OfficialDocument, Paragraph, Signature, Table, render
 from ecabinet.core.timeutil import to_local
+from ecabinet.documents.storage import get_storage, write_atomically
 from ecabinet.polls import operations
 from ecabinet.server import run_in_worker
 
@@ -95,6 +96,11 @@ def build_report(poll):
 
 
 def report_pdf(poll):
-    """The report as a file object (rendered off the event loop: fpdf2 is CPU work)."""
-    document = build_report(poll)
-    return io.BytesIO(run_in_worker(render, document))
+    """The report's path. A closed poll never changes, so it is rendered once (off the event loop:
+    laying out justified text is seconds of CPU on a busy machine) and kept in the storage's cache."""
+    storage = get_storage()
+    target = storage.cache_path("polls", f"report-{poll.id}-{int(poll.closed_at.timestamp())}.pdf")
+    if not target.exists():
+        document = build_report(poll)
+        run_in_worker(write_atomically, target, lambda temp: Path(temp).write_bytes(render(document)))
+    return target
