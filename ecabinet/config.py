@@ -86,6 +86,23 @@ class Config:
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 100)
     MAX_DOCUMENT_PAGES = _env_int("MAX_DOCUMENT_PAGES", 2000)
 
+    # Written polls: the deadline falls at this local time of its last working day; the reminder goes
+    # out this many hours before it; each server process looks for due polls every POLL_TICK_SECONDS
+    # (0: never; then run `ecabinet polls tick` from cron).
+    POLL_DAY_ENDS_AT = _env("POLL_DAY_ENDS_AT", "17:00")
+    POLL_REMIND_BEFORE_HOURS = _env_int("POLL_REMIND_BEFORE_HOURS", 24)
+    POLL_TICK_SECONDS = _env_float("POLL_TICK_SECONDS", 30.0)
+
+    # Outgoing e-mail (poll reminders); no SMTP_HOST, no e-mail.
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_TIMEOUT = _env_float("SMTP_TIMEOUT", 10.0)
+    MAIL_FROM = _env("MAIL_FROM", "e-cabinet@localhost")
+    MAIL_FROM_NAME = _env("MAIL_FROM_NAME", "E-Cabinet")
+
     TESTING = False
     PRODUCTION = False
 

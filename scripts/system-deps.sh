@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: Chromium (browser tests), poppler-utils (PDF to PNG
-# checks), DejaVu fonts (Vietnamese text in generated PDFs), headless LibreOffice
+# checks), DejaVu fonts (Vietnamese text in generated PDFs), Liberation Serif (official documents:
+# Times New Roman's metrics, every Vietnamese letter; core/official_pdf.py), headless LibreOffice
 # (office files converted to PDF on upload); and, before pip runs, what PyICU needs to build
 # from source (ICU's headers, pkg-config, a C++ compiler, Python's headers). Installs what is
 # missing when it can (root or sudo); otherwise says what to install.
@@ -20,6 +21,7 @@ sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Pyth
     || missing+=(python3-dev)
 else
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing+=(fonts-liberation2)
 fi
 if [ "$mode" = all ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -36,7 +38,7 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
   apt_install sudo
 elif [ "$mode" = runtime ]; then
-  echo "Note: install ${missing[*]} (sudo apt-get install ${missing[*]}) for watermarks and the meeting book." >&2
+  echo "Note: install ${missing[*]} (sudo apt-get install ${missing[*]}) for watermarks, the meeting book and official documents." >&2
 else
   echo "Please install: sudo apt-get install ${missing[*]}" >&2
   exit 1

@@ -147,13 +147,24 @@ def prepare_file(incoming):
     return PreparedFile(sha, size, info["pages"], filename, converted_from, info.get("title"))
 
 
+# Other domains that keep stored files (written polls' attachments) register here: function(sha256)
+# -> True while something of theirs refers to that file, so that it is never deleted under them.
+BLOB_REFERENCES = []
+
+
+def blob_reference(function):
+    if function not in BLOB_REFERENCES:
+        BLOB_REFERENCES.append(function)
+    return function
+
+
 def discard_if_unreferenced(shas):
-    """Remove stored files no version refers to any more (after a rollback or a delete)."""
+    """Remove stored files no version (nor another domain's record) refers to any more."""
     storage = get_storage()
     for sha in set(shas):
         used = db.session.execute(select(func.count()).select_from(DocumentVersion)
                                   .where(DocumentVersion.sha256 == sha)).scalar()
-        if not used:
+        if not used and not any(refers(sha) for refers in BLOB_REFERENCES):
             storage.delete(sha)
 
 
