@@ -59,7 +59,7 @@ def compose(facts, previous=None, submitted=None):
     names it, else from the `previous` revision. Free text of an agenda item removed since is kept
     (marked `removed_from_agenda`), never dropped."""
     previous = previous or {}
-    submitted = submitted or {}
+    submitted = {} if submitted is None else submitted
     check_submission(submitted)
     content = dict(facts)
     for name, limit in (("summary", MAX_LINE), ("place", MAX_LINE)):
@@ -139,13 +139,15 @@ def compare(before, after):
     in the order the fields appear in `after` (then the removed ones)."""
     old, new = flatten(before), flatten(after)
     changes = []
-    for path, value in new.items():
-        if path not in old:
-            if value not in (None, "", []):
-                changes.append({"path": path, "change": "added", "before": None, "after": value})
-        elif old[path] != value:
-            changes.append({"path": path, "change": "changed", "before": old[path], "after": value})
-    for path, value in old.items():
-        if path not in new and value not in (None, "", []):
-            changes.append({"path": path, "change": "removed", "before": value, "after": None})
+    for path in [*new, *(p for p in old if p not in new)]:
+        was, now = old.get(path), new.get(path)
+        if was == now or (_blank(was) and _blank(now)):
+            continue
+        change = "added" if _blank(was) else "removed" if _blank(now) else "changed"
+        changes.append({"path": path, "change": change, "before": None if _blank(was) else was,
+                        "after": None if _blank(now) else now})
     return changes
+
+
+def _blank(value):
+    return value is None or value == "" or value == []
