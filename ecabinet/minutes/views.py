@@ -1,10 +1,13 @@
 """The minutes page: the secretary's editor, the chair's comments, everyone else's read-only view."""
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ecabinet.accounts.auth import login_required
 from ecabinet.core.errors import DomainError
+from ecabinet.documents.models import KIND_LABELS, DocumentKind
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ATTENDANCE_LABELS, Attendance, MeetingStatus
@@ -49,6 +52,10 @@ def _strings():
         "revision": _("Revision %(n)s"),
         "empty": _("(empty)"),
         "mine": _("Your text (not saved)"),
+        "not_saved": _("Not saved"),
+        "conflict": _("%(name)s saved revision %(n)s at %(time)s on %(date)s while you were typing. Your text "
+                      "has not been saved and is still on this page: compare, then choose."),
+        "finalise_failed": _("The minutes could not be finalised: %(message)s"),
     }
 
 
@@ -59,8 +66,24 @@ def show(meeting_id):
     data = minutes_json(meeting, current_user)
     return render_template(
         "minutes/show.html", meeting=meeting, minutes=data, content=data["content"],
-        attendance_labels={state.value: ATTENDANCE_LABELS[state] for state in Attendance},
-        strings=_strings())
+        editable=data["permissions"]["write"], when=_when,
+        attendance_labels={state.value: str(ATTENDANCE_LABELS[state]) for state in Attendance},
+        kind_labels={kind.value: str(KIND_LABELS[kind]) for kind in DocumentKind},
+        strings=_strings(), labels=_labels(data["content"]))
+
+
+def _labels(content):
+    """Names for the fields a comparison lists: items by number and title, people by name."""
+    return {
+        "items": {str(i["agenda_item_id"]): f'{i.get("number") or "–"}. {i.get("title") or ""}' for i in content["items"]},
+        "people": {str(p["user_id"]): p["full_name"] for p in content["attendance"]},
+        "attendance": {state.value: str(ATTENDANCE_LABELS[state]) for state in Attendance},
+    }
+
+
+def _when(value):
+    """An ISO 8601 string of the content as an aware datetime for the date filters (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/comments", methods=["POST"])
