@@ -33,7 +33,7 @@ import json
 from sqlalchemy import select
 
 from ecabinet.core.timeutil import to_local
-from ecabinet.documents.models import Document, DocumentVersion
+from ecabinet.documents.models import Document
 from ecabinet.extensions import db
 from ecabinet.live.models import FloorRequest
 from ecabinet.meetings.models import Attendance, Role

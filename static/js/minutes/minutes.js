@@ -137,6 +137,9 @@
     return out;
   }
 
+  // The editable fields as the server last had them: what "my edits" are measured against.
+  var base = editablePaths(collect());
+
   function setState(text, kind) {
     saveState.textContent = text;
     saveState.dataset.state = kind || "";
@@ -222,6 +225,7 @@
         inflight = null;
         if (reply.status === 200) {
           revision = reply.data.revision;
+          base = editablePaths(reply.data.content);
           root.dataset.revision = revision;
           setState(fmt(strings.saved_at, {time: when(reply.data.saved_at).time}), "saved");
           refreshHistory(reply.data);
@@ -250,37 +254,48 @@
     return inflight;
   }
 
-  document.getElementById("conflict-keep-mine").addEventListener("click", function () {
-    revision = theirs.number;  // my text goes on top of theirs; theirs stays in the history
-    conflict.hidden = true;
-    blocked = false;
-    save();
-  });
-
-  document.getElementById("conflict-take-theirs").addEventListener("click", function () {
-    var content = theirs.content;
-    root.querySelectorAll("[data-field]").forEach(function (input) { input.value = content[input.dataset.field] || ""; });
-    var people = {};
-    (content.attendance || []).forEach(function (p) { people[p.user_id] = p; });
+  // Put flat path values back into the fields.
+  function fill(values) {
+    root.querySelectorAll("[data-field]").forEach(function (input) {
+      if (input.dataset.field in values) input.value = values[input.dataset.field];
+    });
     root.querySelectorAll("tr[data-user-id]").forEach(function (row) {
-      var p = people[row.dataset.userId];
-      if (!p) return;
-      row.querySelector('[data-attendance="state"]').value = p.state;
-      row.querySelector('[data-attendance="reason"]').value = p.reason || "";
+      ["state", "reason"].forEach(function (name) {
+        var path = "attendance." + row.dataset.userId + "." + name;
+        if (path in values) row.querySelector('[data-attendance="' + name + '"]').value = values[path] || "";
+      });
     });
-    var items = {};
-    (content.items || []).forEach(function (i) { items[i.agenda_item_id] = i; });
     root.querySelectorAll("[data-item-id]").forEach(function (article) {
-      var i = items[article.dataset.itemId];
-      if (!i) return;
-      article.querySelectorAll("[data-item]").forEach(function (box) { box.value = i[box.dataset.item] || ""; });
+      article.querySelectorAll("[data-item]").forEach(function (box) {
+        var path = "items." + article.dataset.itemId + "." + box.dataset.item;
+        if (path in values) box.value = values[path] || "";
+      });
     });
+  }
+
+  function resolve(keepMine) {
+    var mine = editablePaths(collect()), other = editablePaths(theirs.content), merged = {};
+    Object.keys(other).forEach(function (path) {
+      // My edits since the revision I started from win; everything else comes from theirs.
+      var edited = keepMine && (mine[path] || "") !== (base[path] || "");
+      merged[path] = edited ? mine[path] : other[path];
+    });
+    fill(merged);
+    base = other;
     revision = theirs.number;
-    dirty = false;
-    blocked = false;
+    root.dataset.revision = revision;
     conflict.hidden = true;
-    setState(fmt(strings.saved_at, {time: when(theirs.saved_at).time}), "saved");
-  });
+    blocked = false;
+    if (keepMine) {
+      save();
+    } else {
+      dirty = false;
+      setState(fmt(strings.saved_at, {time: when(theirs.saved_at).time}), "saved");
+    }
+  }
+
+  document.getElementById("conflict-keep-mine").addEventListener("click", function () { resolve(true); });
+  document.getElementById("conflict-take-theirs").addEventListener("click", function () { resolve(false); });
 
   window.addEventListener("beforeunload", function (event) {
     if (dirty || inflight) { event.preventDefault(); event.returnValue = ""; }
