@@ -118,3 +118,37 @@ def test_the_secretary_drafts_and_finalises_the_minutes(ended_session, new_page)
     assert typed in member.locator(f'[data-item-id="{first}"]').inner_text()
     assert member.locator("#comments").count() == 0
     screenshot(member, "minutes-final-800x1280")
+
+
+def test_facts_recorded_after_a_save_are_brought_in_on_request(live_server, new_page):
+    from ecabinet.extensions import db
+    from ecabinet.live import operations as live
+    from ecabinet.meetings.models import Meeting
+    from ecabinet.minutes import operations
+    from tests.minutes.scene import build_session
+
+    with live_server.app.app_context():
+        s = build_session(end=False)  # the secretary drafts while the session is still live
+        operations.save_revision(s.meeting, {}, base_revision=0, actor=s.secretary)
+        db.session.commit()
+        info = {"meeting": s.meeting.id, "second": s.items[1].id, "secretary": s.secretary.username,
+                "online": s.online.id, "chair": s.chair.id}
+        db.session.remove()
+    page = new_page(TABLET_LANDSCAPE)
+    browser_login(page, live_server.url, info["secretary"], PASSWORD)
+    page.goto(f"{live_server.url}/meetings/{info['meeting']}/minutes")
+    assert page.locator("#facts-changed").count() == 0
+    with live_server.app.app_context():
+        from ecabinet.accounts.models import User
+
+        meeting = db.session.get(Meeting, info["meeting"])
+        live.grant_floor(meeting, db.session.get(User, info["online"]), actor=db.session.get(User, info["chair"]))
+        db.session.commit()
+        db.session.remove()
+    page.reload()
+    page.locator("#facts-changed").wait_for(state="visible")
+    with page.expect_navigation():
+        page.click("#facts-refresh")
+    assert page.locator("#facts-changed").count() == 0
+    assert "Phạm Thị Bình" in page.locator(f'[data-item-id="{info["second"]}"]').inner_text()
+    assert page.locator("#minutes").get_attribute("data-revision") == "2"

@@ -147,3 +147,19 @@ def test_not_json_is_a_400(session_):
     s = session_
     response = s.call(s.secretary, "PUT", data="not json", content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
+
+
+def test_the_writer_is_told_when_the_session_recorded_new_facts_since_the_last_save(app, bearer):
+    from ecabinet.live import operations as live
+
+    s = build_session(end=False)
+    url = f"/api/v1/meetings/{s.meeting.id}/minutes"
+    client = app.test_client()
+    saved = client.put(url, json={"base_revision": 0, "content": {}}, headers=bearer(s.secretary)).get_json()
+    assert saved["facts_changed"] is False
+    live.grant_floor(s.meeting, s.online, actor=s.chair)  # on the second item, still current
+    db.session.commit()
+    assert client.get(url, headers=bearer(s.secretary)).get_json()["facts_changed"] is True
+    again = client.put(url, json={"base_revision": 1, "content": {}}, headers=bearer(s.secretary)).get_json()
+    assert again["revision"] == 2 and again["facts_changed"] is False
+    assert [p["full_name"] for p in again["content"]["items"][1]["speakers"]] == ["Bùi Văn Giang", "Phạm Thị Bình"]

@@ -297,6 +297,15 @@
   document.getElementById("conflict-keep-mine").addEventListener("click", function () { resolve(true); });
   document.getElementById("conflict-take-theirs").addEventListener("click", function () { resolve(false); });
 
+  // New facts (a late check-in, another speaker, a closed ballot): save now, then show the page again.
+  var factsRefresh = document.getElementById("facts-refresh");
+  if (factsRefresh) {
+    factsRefresh.addEventListener("click", function () {
+      dirty = true;
+      save().then(function (ok) { if (ok) window.location.reload(); });
+    });
+  }
+
   window.addEventListener("beforeunload", function (event) {
     if (dirty || inflight) { event.preventDefault(); event.returnValue = ""; }
   });
