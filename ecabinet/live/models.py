@@ -45,6 +45,8 @@ class FloorRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The agenda item under discussion when the floor was given (the minutes list who spoke on each).
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
     requested_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     granted_at = mapped_column(UTCDateTime)
     # Set when the floor ends, or when the request is withdrawn before it was granted.

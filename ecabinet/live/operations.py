@@ -298,6 +298,7 @@ def grant_floor(meeting, user, *, actor):
         db.session.add(mine)
     if mine.granted_at is None:
         mine.granted_at = now
+        mine.agenda_item_id = get_state(meeting).current_item_id
     db.session.flush()
     record("live.floor_granted", actor=actor, obj=meeting, meeting_id=meeting.id, user_id=user.id)
     return mine

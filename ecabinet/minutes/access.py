@@ -1,0 +1,36 @@
+"""Who may read, write, comment on and finalise a session's minutes. Nothing else decides.
+
+Every participant of the session (and the body's secretariat) reads them; the session's secretary
+and the body's secretariat write and finalise them (meetings.access.can_manage_meeting); the
+session's chair comments on the drafts. Anyone else does not see them at all.
+"""
+from ecabinet.meetings.access import can_manage_meeting, can_view_meeting
+from ecabinet.meetings.models import MeetingStatus, Role
+
+# Minutes are written once the session is under way; a draft session has none yet.
+_WRITABLE_MEETING_STATES = {MeetingStatus.PUBLISHED, MeetingStatus.LIVE, MeetingStatus.ENDED}
+
+
+def can_read_minutes(user, meeting):
+    return can_view_meeting(user, meeting)
+
+
+def can_write_minutes(user, meeting):
+    """Save revisions and finalise: the session's secretary or the body's secretariat."""
+    return can_manage_meeting(user, meeting)
+
+
+def can_comment_minutes(user, meeting):
+    """Comment on a draft: the session's chair."""
+    participant = meeting.participant_for(user)
+    return can_view_meeting(user, meeting) and participant is not None and participant.role == Role.CHAIR
+
+
+def can_see_comments(user, meeting):
+    """The chair's comments are a conversation between the chair and whoever writes the minutes."""
+    return can_write_minutes(user, meeting) or can_comment_minutes(user, meeting)
+
+
+def minutes_open_for_writing(meeting):
+    """The session's state allows drafting (published, live or ended; not a draft, not archived)."""
+    return meeting.status in _WRITABLE_MEETING_STATES
