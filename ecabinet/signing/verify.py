@@ -144,7 +144,19 @@ def _validate(embedded, trust_roots, dss_context, moment, crls, other_certs):
                                                match_all_key_usages=False))
 
 
-def _signature_report(embedded, trust_roots, dss_context, crls, other_certs, now):
+def _one_gap(embedded):
+    """The /ByteRange starts at the first byte and leaves one gap (the signature value itself)."""
+    byte_range = list(embedded.byte_range)
+    return len(byte_range) == 4 and byte_range[0] == 0
+
+
+def _trailing_bytes(pdf_bytes):
+    """Bytes after the final %%EOF that no revision explains (and no signature covers)."""
+    end = pdf_bytes.rfind(b"%%EOF")
+    return end < 0 or bool(pdf_bytes[end + 5:].strip(b"\r\n\t \x00"))
+
+
+def _signature_report(embedded, trust_roots, dss_context, crls, other_certs, now, last_signature, pdf_bytes):
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     status = _validate(embedded, trust_roots, dss_context, now, crls, other_certs)
@@ -166,6 +178,8 @@ def _signature_report(embedded, trust_roots, dss_context, crls, other_certs, now
     if modified:
         reasons.append("modified_after")
     if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        reasons.append("partial_coverage")
+    elif not _one_gap(embedded) or (last_signature and _trailing_bytes(pdf_bytes)):
         reasons.append("partial_coverage")
     timestamp = _timestamp_report(ts)
     if timestamp is not None and not (timestamp["intact"] and timestamp["valid"] and timestamp["trusted"]):
@@ -223,11 +237,13 @@ def verify_pdf(pdf_bytes, *, trust_roots, crls=(), other_certs=(), now=None):
         return {"valid": False, "signatures": [], "unsigned_fields": [], "dss": False,
                 "reasons": ["unreadable"], "error": str(error)[:300]}
     signatures = []
-    for embedded in embedded_all:
-        if embedded.sig_object_type == "/DocTimeStamp":
-            continue  # document timestamps (PAdES LTA) only add time; judged with the signatures
+    # Document timestamps (PAdES LTA) only add time; the signatures are judged.
+    regular = [e for e in embedded_all if e.sig_object_type != "/DocTimeStamp"]
+    for embedded in regular:
         try:
-            signatures.append(_signature_report(embedded, trust_roots, dss_context, crls, other_certs, now))
+            last_signature = embedded is regular[-1]
+            signatures.append(_signature_report(embedded, trust_roots, dss_context, crls, other_certs, now,
+                                                last_signature, pdf_bytes))
         except Exception as error:  # noqa: BLE001 - a malformed signature is reported, not raised
             signatures.append(_unreadable(getattr(embedded, "field_name", None), error))
     reasons = [] if signatures else ["no_signature"]
