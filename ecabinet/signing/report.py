@@ -23,23 +23,24 @@ def reason_texts(codes):
     return [{"code": code, "message": str(REASON_TEXT.get(code, code))} for code in codes]
 
 
-def _timestamp_json(timestamp):
+def _timestamp_json(timestamp, when):
     if timestamp is None:
         return None
-    return {**timestamp, "time": iso(timestamp["time"])}
+    return {**timestamp, "time": when(timestamp["time"])}
 
 
-def report_json(report):
+def report_json(report, *, page=False):
     """The protocol's shape: per signature signer, time, subject, issuer, intact, trusted, valid,
-    modified_after (plus reasons), and the overall `valid`."""
+    modified_after (plus reasons), and the overall `valid`. For a page, times stay datetimes."""
+    when = (lambda value: value) if page else iso
     return {
         "valid": report["valid"],
         "dss": report["dss"],
         "unsigned_fields": report["unsigned_fields"],
         "reasons": reason_texts(report["reasons"]),
         "signatures": [{
-            "field": s["field"], "signer": s["signer"], "signing_time": iso(s["signing_time"]),
-            "timestamp": _timestamp_json(s["timestamp"]), "subject": s["subject"], "issuer": s["issuer"],
+            "field": s["field"], "signer": s["signer"], "signing_time": when(s["signing_time"]),
+            "timestamp": _timestamp_json(s["timestamp"], when), "subject": s["subject"], "issuer": s["issuer"],
             "serial": s["serial"], "certified": s["certified"], "intact": s["intact"], "trusted": s["trusted"],
             "revoked": s["revoked"], "modified_after": s["modified_after"], "valid": s["valid"],
             "reasons": reason_texts(s["reasons"]),
