@@ -321,13 +321,15 @@ def sign(pdf_bytes, signer_user, pin, field, *, certify=None, other_boxes=(), lo
     font = stamp_font(current_app.config["SIGNING_STAMP_FONT"], pki_dir() / "fonts")
     stamper = timestamper()
     context = _signing_validation_context(roots, crls)
+    # Read everything from the database and the request here: the worker thread has neither.
+    signer_name, signer_title = signer_user.full_name, signer_user.title
 
     def work():
         with signer.open() as hanko_signer:
             from ecabinet.signing.pades import sign_pdf
 
-            return sign_pdf(pdf_bytes, hanko_signer, field, signer_name=signer_user.full_name,
-                            signer_title=signer_user.title, signed_at=now, certify=certify,
+            return sign_pdf(pdf_bytes, hanko_signer, field, signer_name=signer_name,
+                            signer_title=signer_title, signed_at=now, certify=certify,
                             other_boxes=other_boxes, timestamper=stamper, validation_context=context,
                             embed_validation_info=True, location=location, font_path=font)
 
