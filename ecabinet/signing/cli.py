@@ -1,6 +1,19 @@
 """`ecabinet ca init` and `ecabinet ca issue USERNAME [--pin PIN]`: the internal CA for pilots."""
+import functools
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+
+def with_request_context(command):
+    """Domain messages are worded in a language chosen per request: give the command one."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with current_app.test_request_context():
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 @click.group("ca")
@@ -11,6 +24,7 @@ def ca_group():
 @ca_group.command("init")
 @click.option("--name", "common_name", help="The CA's common name (default: the organisation's).")
 @with_appcontext
+@with_request_context
 def ca_init_command(common_name):
     """Create the root CA; print where its certificate is."""
     from ecabinet.core.errors import DomainError
@@ -34,6 +48,7 @@ def ca_init_command(common_name):
 @click.option("--pin", help="The user's signing PIN (asked for when left out; never stored).")
 @click.option("--days", type=int, help="Validity in days (default ECABINET_SIGNING_CERTIFICATE_DAYS).")
 @with_appcontext
+@with_request_context
 def ca_issue_command(username, pin, days):
     """Issue a signing certificate for USERNAME, its key encrypted under the user's PIN."""
     from sqlalchemy import select
