@@ -175,6 +175,11 @@ def load_certificate(data):
     return x509.load_der_x509_certificate(data)
 
 
+def readable_name(x509_name):
+    """'CN=…,T=…,OU=…,O=…,C=VN': RFC 4514 (most specific first), the title under its short name."""
+    return x509_name.rfc4514_string({NameOID.TITLE: "T"})
+
+
 def common_name(x509_name):
     values = x509_name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return values[0].value if values else x509_name.rfc4514_string()

@@ -123,14 +123,16 @@ def check_pin(pin):
 
 
 def _pkcs12(key, certificate, chain, pin, label):
-    return ca.pkcs12_under_pin(key, certificate, chain, pin, label,
-                               rounds=current_app.config["SIGNING_PKCS12_KDF_ROUNDS"])
+    from ecabinet.server import run_in_worker
+
+    return run_in_worker(ca.pkcs12_under_pin, key, certificate, chain, pin, label,
+                         rounds=current_app.config["SIGNING_PKCS12_KDF_ROUNDS"])
 
 
 def _store(user, certificate, pkcs12_bytes, *, internal, actor):
     row = SigningCertificate(
         user=user, serial=format(certificate.serial_number, "x"), fingerprint=ca.fingerprint(certificate),
-        subject=certificate.subject.rfc4514_string(), issuer=certificate.issuer.rfc4514_string(),
+        subject=ca.readable_name(certificate.subject), issuer=ca.readable_name(certificate.issuer),
         not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc,
         certificate_der=ca.certificate_to_der(certificate), pkcs12=pkcs12_bytes, internal=internal,
         created_by_id=getattr(actor, "id", None))
@@ -143,8 +145,10 @@ def _store(user, certificate, pkcs12_bytes, *, internal, actor):
 def issue_certificate(user, pin, *, actor=None, days=None, not_before=None, not_after=None):
     """A signing certificate from the internal CA for `user`, its key kept under `pin`."""
     check_pin(pin)
+    from ecabinet.server import run_in_worker
+
     authority = load_authority()
-    key = ca.new_key()
+    key = run_in_worker(ca.new_key)
     subject = ca.name(user.full_name, organisation=current_app.config.get("ORGANISATION_NAME"),
                       unit=user.unit_name, title=user.title)
     certificate = ca.issue_signing_certificate(
@@ -159,8 +163,10 @@ def issue_certificate(user, pin, *, actor=None, days=None, not_before=None, not_
 def import_pkcs12(user, data, password, pin, *, actor=None):
     """Keep a real certificate (.p12 from a CA) for `user`, re-encrypted under the user's PIN."""
     check_pin(pin)
+    from ecabinet.server import run_in_worker
+
     try:
-        key, certificate, chain = ca.open_pkcs12(data, password or "")
+        key, certificate, chain = run_in_worker(ca.open_pkcs12, data, password or "")
     except ValueError:
         raise InvalidValue(_("The file is not a PKCS#12 (.p12) or its password is wrong."),
                            code="bad_pkcs12", field="file") from None
@@ -209,7 +215,7 @@ def add_trust_root(data, *, actor=None):
     except ValueError:
         raise InvalidValue(_("The file is not an X.509 certificate (PEM or DER)."), code="bad_certificate",
                            field="file") from None
-    row = TrustRoot(fingerprint=ca.fingerprint(certificate), subject=certificate.subject.rfc4514_string(),
+    row = TrustRoot(fingerprint=ca.fingerprint(certificate), subject=ca.readable_name(certificate.subject),
                     not_after=certificate.not_valid_after_utc, certificate_der=ca.certificate_to_der(certificate),
                     created_by_id=getattr(actor, "id", None))
     with unique_or(db.session, lambda: Conflict(_("This root is already trusted."), code="root_exists")):
@@ -311,7 +317,8 @@ def sign(pdf_bytes, signer_user, pin, field, *, certify=None, other_boxes=(), lo
     row = _usable_certificate(signer_user, now)
     if signer is None:
         try:
-            signer = Pkcs12PinSigner(row.pkcs12, pin or "")
+            # Opening the key costs the PBKDF2 rounds on purpose: off the event loop too.
+            signer = run_in_worker(Pkcs12PinSigner, row.pkcs12, pin or "")
         except SignerError as error:
             if error.code == "wrong_pin":
                 raise WrongPin(_("The PIN is wrong. Nothing was signed.")) from None
