@@ -79,7 +79,13 @@ def test_signature():
     """Sign a sample page with the caller's certificate and PIN: the signed PDF, or why not."""
     require(can_test_signing)
     pin = text_field(get_json(), "pin", required=True, max_length=128)
-    signed = operations.sign(operations.sample_pdf(), current_user._get_current_object(), pin, operations.SAMPLE_BOX)
+    try:
+        signed = operations.sign(operations.sample_pdf(), current_user._get_current_object(), pin,
+                                 operations.SAMPLE_BOX)
+    except operations.WrongPin:
+        db.session.commit()  # keep the count of wrong PINs, which locks the key after too many
+        raise
+    db.session.commit()
     return send_file(io.BytesIO(signed), mimetype="application/pdf", download_name="ky-thu.pdf")
 
 

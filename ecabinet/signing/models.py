@@ -1,5 +1,5 @@
 """Signing certificates (each user's key, encrypted under their PIN) and trusted roots."""
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import UTCDateTime, utcnow
@@ -30,6 +30,9 @@ class SigningCertificate(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Wrong PINs in a row; after too many the key is locked for a while (the adapter commits them).
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until = mapped_column(UTCDateTime)
 
     user = relationship("User", foreign_keys=[user_id])
 

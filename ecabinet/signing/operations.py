@@ -9,7 +9,7 @@ Other domains (the minutes) call `sign` and `verify`:
 Both run the PDF work off the event loop (ecabinet.server.run_in_worker).
 """
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -34,6 +34,11 @@ CA_CERT = "ca.pem"
 class WrongPin(DomainError):
     status = 403
     code = "wrong_pin"
+
+
+class PinLocked(DomainError):
+    status = 429
+    code = "pin_locked"
 
 
 class CertificateUnusable(DomainError):
@@ -285,6 +290,44 @@ def _refuse_revoked(user):
         raise CertificateUnusable(_("Your signing certificate has been revoked."), code="certificate_revoked")
 
 
+def open_key(row, pin):
+    """The built-in signer for `row` opened with `pin`; WrongPin counts a failure (the caller
+    commits it even though it refuses: the count drives the lock), PinLocked while locked."""
+    from sqlalchemy import update
+
+    from ecabinet.server import run_in_worker
+
+    now = utcnow()
+    if row.locked_until is not None and row.locked_until > now:
+        raise PinLocked(_("Too many wrong PINs. Try again after %(time)s.", time=_local_time(row.locked_until)))
+    try:
+        # Opening the key costs the PBKDF2 rounds on purpose: off the event loop too.
+        signer = run_in_worker(Pkcs12PinSigner, row.pkcs12, pin or "")
+    except SignerError as error:
+        if error.code != "wrong_pin":
+            raise CertificateUnusable(_("Your signing key cannot be used."), code=error.code) from None
+        limit = current_app.config["SIGNING_PIN_MAX_FAILURES"]
+        # One statement, so that parallel wrong PINs all count.
+        db.session.execute(update(SigningCertificate).where(SigningCertificate.id == row.id)
+                           .values(failed_pins=SigningCertificate.failed_pins + 1))
+        db.session.refresh(row)
+        if row.failed_pins >= limit:
+            row.failed_pins = 0
+            row.locked_until = now + timedelta(minutes=current_app.config["SIGNING_PIN_LOCK_MINUTES"])
+            record("signing.pin_locked", actor=row.user_id, obj=row, serial=row.serial)
+        db.session.flush()
+        raise WrongPin(_("The PIN is wrong. Nothing was signed.")) from None
+    if row.failed_pins or row.locked_until:
+        row.failed_pins, row.locked_until = 0, None
+    return signer
+
+
+def _local_time(value):
+    from ecabinet.core.timeutil import to_local
+
+    return to_local(value).strftime("%H:%M %d/%m/%Y")
+
+
 def timestamper():
     """An RFC 3161 client for ECABINET_TSA_URL, or None when no TSA is configured."""
     url = current_app.config.get("TSA_URL")
@@ -316,13 +359,7 @@ def sign(pdf_bytes, signer_user, pin, field, *, certify=None, other_boxes=(), lo
     _refuse_revoked(signer_user)
     row = _usable_certificate(signer_user, now)
     if signer is None:
-        try:
-            # Opening the key costs the PBKDF2 rounds on purpose: off the event loop too.
-            signer = run_in_worker(Pkcs12PinSigner, row.pkcs12, pin or "")
-        except SignerError as error:
-            if error.code == "wrong_pin":
-                raise WrongPin(_("The PIN is wrong. Nothing was signed.")) from None
-            raise CertificateUnusable(_("Your signing key cannot be used."), code=error.code) from None
+        signer = open_key(row, pin)
     roots = trust_roots()
     crls = _known_crls()
     font = stamp_font(current_app.config["SIGNING_STAMP_FONT"], pki_dir() / "fonts")

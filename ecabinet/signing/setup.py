@@ -24,6 +24,9 @@ def init_app(app):
     config.setdefault("SIGNING_CA_PASSPHRASE", _env("CA_PASSPHRASE"))
     config.setdefault("SIGNING_CERTIFICATE_DAYS", int(_env("SIGNING_CERTIFICATE_DAYS", 730)))
     config.setdefault("SIGNING_PIN_MIN_LENGTH", int(_env("SIGNING_PIN_MIN_LENGTH", 6)))
+    # Wrong PINs in a row before the key is locked, and for how long.
+    config.setdefault("SIGNING_PIN_MAX_FAILURES", int(_env("SIGNING_PIN_MAX_FAILURES", 5)))
+    config.setdefault("SIGNING_PIN_LOCK_MINUTES", int(_env("SIGNING_PIN_LOCK_MINUTES", 15)))
     # PBKDF2 rounds protecting each user's PKCS#12 under the PIN; tests use few (they issue many).
     config.setdefault("SIGNING_PKCS12_KDF_ROUNDS", int(_env(
         "SIGNING_PKCS12_KDF_ROUNDS", 2000 if config.get("TESTING") else 600_000)))

@@ -31,6 +31,8 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('failed_pins', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_signing_certificates_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_signing_certificates_revoked_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_signing_certificates_user_id_users'), ondelete='CASCADE'),

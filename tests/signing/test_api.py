@@ -163,3 +163,23 @@ def test_cli_creates_the_ca_and_issues_a_certificate(app, tmp_path, monkeypatch)
     rows = operations.certificates_of(user)
     assert len(rows) == 1 and "Lê Văn Dòng Lệnh" in rows[0].subject
     assert runner.invoke(args=["ca", "issue", "nobody", "--pin", PIN]).exit_code != 0
+
+
+def test_repeated_wrong_pins_lock_the_key(app, bearer, internal_ca, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNING_PIN_MAX_FAILURES", 3)
+    user = create_user(full_name="Vũ Thị Đoán Mò")
+    with app.test_request_context():
+        operations.issue_certificate(user, PIN)
+    db.session.commit()
+    client = app.test_client()
+    headers = bearer(user)
+    answers = [client.post("/api/v1/me/test-signature", headers=headers, json={"pin": f"00000{n}"}).status_code
+               for n in range(3)]
+    assert answers == [403, 403, 403]
+    locked = client.post("/api/v1/me/test-signature", headers=headers, json={"pin": PIN})
+    assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "pin_locked"
+    row = operations.signing_certificate(user)
+    db.session.refresh(row)
+    row.locked_until = None  # the lock has passed
+    db.session.commit()
+    assert client.post("/api/v1/me/test-signature", headers=headers, json={"pin": PIN}).status_code == 200
