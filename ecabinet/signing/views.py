@@ -23,6 +23,8 @@ bp = Blueprint("signing", __name__)
 @bp.route("/pki/crl.der")
 def crl():
     """The internal CA's CRL, public like every CRL (the certificates point here)."""
+    if not operations.ca_exists():
+        raise NotFound()
     return Response(operations.current_crl(), mimetype="application/pkix-crl",
                     headers={"Cache-Control": "public, max-age=300"})
 
