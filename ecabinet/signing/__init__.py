@@ -1,0 +1,1 @@
+"""Digital signatures: the internal CA, signers, PAdES signing and a strict verifier."""
