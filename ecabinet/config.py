@@ -103,6 +103,27 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "e-cabinet@localhost")
     MAIL_FROM_NAME = _env("MAIL_FROM_NAME", "E-Cabinet")
 
+    # Digital signing (signing domain). Public address of this server: the CRL distribution point
+    # written into issued certificates.
+    PUBLIC_URL = _env("PUBLIC_URL") or "http://127.0.0.1:5000"
+    SIGNING_CRL_URL = _env("SIGNING_CRL_URL") or None
+    SIGNING_CRL_DAYS = _env_int("SIGNING_CRL_DAYS", 7)
+    # RFC 3161 time-stamping service; when set, every signature carries a timestamp.
+    TSA_URL = _env("TSA_URL") or None
+    TSA_TIMEOUT = _env_int("TSA_TIMEOUT", 10)
+    # Fetch CRLs/OCSP of external CAs at signing to embed them (PAdES B-LT); the internal CA's is local.
+    SIGNING_FETCH_REVINFO = _env_bool("SIGNING_FETCH_REVINFO", True)
+    # The root CA's key file may be encrypted with this passphrase (recommended in production).
+    SIGNING_CA_PASSPHRASE = _env("CA_PASSPHRASE") or None
+    SIGNING_CERTIFICATE_DAYS = _env_int("SIGNING_CERTIFICATE_DAYS", 730)
+    SIGNING_PIN_MIN_LENGTH = _env_int("SIGNING_PIN_MIN_LENGTH", 6)
+    # Wrong PINs in a row before the key is locked, and for how long.
+    SIGNING_PIN_MAX_FAILURES = _env_int("SIGNING_PIN_MAX_FAILURES", 5)
+    SIGNING_PIN_LOCK_MINUTES = _env_int("SIGNING_PIN_LOCK_MINUTES", 15)
+    # PBKDF2 rounds protecting each user's PKCS#12 under the PIN.
+    SIGNING_PKCS12_KDF_ROUNDS = _env_int("SIGNING_PKCS12_KDF_ROUNDS", 600_000)
+    SIGNING_STAMP_FONT = _env("SIGNING_STAMP_FONT") or "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
     TESTING = False
     PRODUCTION = False
 
@@ -122,6 +143,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     # A fast hash: the access sweeps create hundreds of users. Never used outside tests.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Few rounds for the signing keys too: the signing tests issue many.
+    SIGNING_PKCS12_KDF_ROUNDS = _env_int("SIGNING_PKCS12_KDF_ROUNDS", 2000)
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestingConfig}
