@@ -24,6 +24,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from live_client import Tablet, worker  # noqa: E402
-from live_servers import DOCUMENT_PAGES, profile_signal, start_baseline, start_ecabinet  # noqa: E402
+from live_servers import DOCUMENT_PAGES, JoinProfile, start_baseline, start_ecabinet  # noqa: E402
 
 
 def percentile(values, q):
@@ -122,8 +123,7 @@ async def run_server(spec, n, args, workdir, repetition):
               "processes": processes, "repetition": repetition, "load_before": os.getloadavg(),
               "started_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     if kind == "ecabinet":
-        servers = await start_ecabinet(args, n, workdir, processes,
-                                       profile=f"{args.profile_join}-{n}" if args.profile_join else None)
+        servers = await start_ecabinet(args, n, workdir, processes)
     else:
         servers = start_baseline(args, n, processes)
     procs, pipes, presenters = [], [], []
@@ -144,13 +144,13 @@ async def run_server(spec, n, args, workdir, repetition):
             procs.append(proc)
         loop = asyncio.get_running_loop()
         await asyncio.sleep(1.0)  # let the client processes start
-        profile_signal(servers, start=True)
+        profile = JoinProfile(servers, args.profile_join and f"{args.profile_join}-{n}", args.profile_format)
         join_cpu_before = servers.cpu()
         for pipe in pipes:
             pipe.send("go")
         reports = [await loop.run_in_executor(None, pipe.recv) for pipe in pipes]
         result["join_server_cpu_s"] = servers.cpu() - join_cpu_before
-        profile_signal(servers, start=False)
+        profile.stop()
         result["join_client_cpu_s"] = sum(r["cpu"] for r in reports)
         result["connect_join_s"] = max(r["connected_at"] for r in reports) - min(r["started"] for r in reports)
         result["join_p95_s"] = percentile([t for r in reports for t in r["connect_times"]], 95)
@@ -250,6 +250,8 @@ def ratio_table(results, rates):
 
 
 def main():
+    # A `kill` or `timeout` ends the run through the finally blocks: servers and clients are stopped.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,500,1000,2000", help="tablets per session, comma separated")
     parser.add_argument("--sessions", type=int, default=1, help="sessions at once, each with its presenter")
@@ -268,8 +270,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the servers in turn this many times per N; ratios are taken within each round")
     parser.add_argument("--profile-join", metavar="PATH",
-                        help="profile the (first) E-Cabinet process with pyinstrument during the join phase "
-                             "only, to PATH-<N>.txt and .html")
+                        help="record the (first) E-Cabinet process with py-spy during the join phase only, "
+                             "to PATH-<N>")
+    parser.add_argument("--profile-format", default="flamegraph", choices=["flamegraph", "speedscope", "raw"])
     args = parser.parse_args()
     args.rates = [float(r) if "." in r else int(r) for r in args.rates.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]

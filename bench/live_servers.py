@@ -62,7 +62,6 @@ class Servers:
     processes: list
     urls: list
     sessions: list
-    profiled: bool = False
 
     def cpu(self):
         return sum(cpu_seconds(p.pid) for p in self.processes)
@@ -180,8 +179,8 @@ def queue_env(processes, message_queue, label):
             "ECABINET_MESSAGE_QUEUE_CHANNEL": f"bench-live-{os.getpid()}-{label}-{time.monotonic_ns()}"}
 
 
-async def start_ecabinet(args, members, workdir, processes=1, profile=None):
-    """`processes` `ecabinet run` processes on one fresh database; the first is profiled if `profile`."""
+async def start_ecabinet(args, members, workdir, processes=1):
+    """`processes` `ecabinet run` processes on one fresh database, its users logged in."""
     instance = workdir / f"instance-{members}-{time.monotonic_ns()}"
     instance.mkdir(parents=True)
     url = fresh_database(args.db, instance)
@@ -194,11 +193,7 @@ async def start_ecabinet(args, members, workdir, processes=1, profile=None):
         for index in range(processes):
             port = free_port()
             log = open(instance / f"server-{index}.log", "ab")
-            command = [sys.executable, "-m", "ecabinet", "run", "--port", str(port)]
-            if profile and index == 0:
-                command = [sys.executable, str(ROOT / "bench" / "profiled_server.py"), profile, "run",
-                           "--port", str(port)]
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+            process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
             started.append(process)
             wait_port(port, process)
             urls.append(f"http://127.0.0.1:{port}")
@@ -211,7 +206,7 @@ async def start_ecabinet(args, members, workdir, processes=1, profile=None):
         Servers("ecabinet", started, urls, sessions).stop()
         raise
     kind = "ecabinet" if processes == 1 else f"ecabinet×{processes}"
-    return Servers(kind, started, urls, sessions, profiled=bool(profile))
+    return Servers(kind, started, urls, sessions)
 
 
 def start_baseline(args, members, processes=1):
@@ -233,7 +228,23 @@ def start_baseline(args, members, processes=1):
     return Servers(kind, started, urls, sessions)
 
 
-def profile_signal(servers, start):
-    """Start (or stop and write) the pyinstrument profile of bench/profiled_server.py."""
-    if servers.profiled:
-        os.kill(servers.processes[0].pid, signal.SIGUSR1 if start else signal.SIGUSR2)
+class JoinProfile:
+    """py-spy (constraints.txt) on the first E-Cabinet process during the join phase only; it samples
+    from outside the process, every green thread included."""
+
+    def __init__(self, servers, path, fmt):
+        self.process = None
+        if path and servers.kind.startswith("ecabinet"):
+            py_spy = Path(sys.executable).with_name("py-spy")
+            self.process = subprocess.Popen(
+                [str(py_spy), "record", "--pid", str(servers.processes[0].pid), "--rate", "250", "--format", fmt,
+                 "-o", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+
+    def stop(self):
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
