@@ -174,6 +174,9 @@ async def run_server(spec, n, args, workdir, repetition):
                 server_cpu_us_per_tablet_turn=server_cpu / (len(jobs) * args.turns) * 1e6,
                 client_cpu_s=worker_cpu - client_cpu)
             client_cpu = worker_cpu
+    except BaseException:
+        servers.print_errors()
+        raise
     finally:
         for pipe in pipes:
             try:
@@ -229,8 +232,8 @@ def ratio_table(results, rates):
     """Ratios within each repetition, then their median: the machine's load moves between runs."""
     by = {(r["n"], r["server"], r["repetition"]): r for r in results}
     lines = ["| N | compared | run | connect+join ratio | " + " | ".join(
-        f"page-sync p95 ratio {rate}/s" for rate in rates) + " | server CPU ratio |",
-        "|---|---|---|---|" + "---|" * len(rates) + "---|"]
+        f"page-sync p95 ratio {rate}/s" for rate in rates) + " | join server CPU ratio | server CPU ratio |",
+        "|---|---|---|---|" + "---|" * len(rates) + "---|---|"]
     for n in sorted({r["n"] for r in results}):
         for a_kind, b_kind in PAIRS:
             rows = []
@@ -239,6 +242,7 @@ def ratio_table(results, rates):
                 if a and b:
                     rows.append([a["connect_join_s"] / b["connect_join_s"]]
                                 + [a[f"rate{rate}"]["sync_p95_ms"] / b[f"rate{rate}"]["sync_p95_ms"] for rate in rates]
+                                + [a["join_server_cpu_s"] / b["join_server_cpu_s"]]
                                 + [a[f"rate{rates[0]}"]["server_cpu_us_per_tablet_turn"]
                                    / b[f"rate{rates[0]}"]["server_cpu_us_per_tablet_turn"]])
                     lines.append(f"| {n} | {a_kind} / {b_kind} | {rep + 1} | "
@@ -267,6 +271,10 @@ def main():
                              "for two processes behind the message queue (half the tablets on each)")
     parser.add_argument("--message-queue", default=os.environ.get("ECABINET_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
                         help="Redis for servers of two processes or more (each run uses a channel of its own)")
+    parser.add_argument("--pool-timeout", type=int,
+                        help="ECABINET_DB_POOL_TIMEOUT for the E-Cabinet server (seconds; default: the server's 30): "
+                             "on a machine loaded by other work, 400 tablets connecting at once can wait longer "
+                             "than 30 s for one of the pool's 30 connections")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run the servers in turn this many times per N; ratios are taken within each round")
     parser.add_argument("--profile-join", metavar="PATH",

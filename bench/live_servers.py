@@ -62,9 +62,18 @@ class Servers:
     processes: list
     urls: list
     sessions: list
+    logs: list = field(default_factory=list)
 
     def cpu(self):
         return sum(cpu_seconds(p.pid) for p in self.processes)
+
+    def print_errors(self, limit=20):
+        """The last error lines of the servers' logs (they go with the temporary folder)."""
+        for path in self.logs:
+            lines = [line for line in Path(path).read_text(errors="replace").splitlines()
+                     if "Error" in line or "Exception" in line]
+            for line in lines[-limit:]:
+                print(f"{Path(path).name}: {line}", file=sys.stderr)
 
     def stop(self):
         for process in self.processes:
@@ -188,11 +197,14 @@ async def start_ecabinet(args, members, workdir, processes=1):
     env = dict(os.environ, ECABINET_DATABASE_URL=url, ECABINET_INSTANCE_DIR=str(instance),
                ECABINET_SECRET_KEY="bench", ECABINET_STORAGE_DIR=str(instance / "storage"),
                **queue_env(processes, args.message_queue, "ecabinet"))
-    started, urls = [], []
+    if args.pool_timeout:
+        env["ECABINET_DB_POOL_TIMEOUT"] = str(args.pool_timeout)
+    started, urls, logs = [], [], []
     try:
         for index in range(processes):
             port = free_port()
             log = open(instance / f"server-{index}.log", "ab")
+            logs.append(log.name)
             process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
             started.append(process)
             wait_port(port, process)
@@ -203,10 +215,10 @@ async def start_ecabinet(args, members, workdir, processes=1):
             s.chair_token = next(tokens)
             s.tokens = [next(tokens) for _ in s.members]
     except BaseException:
-        Servers("ecabinet", started, urls, sessions).stop()
+        Servers("ecabinet", started, urls, sessions, logs).stop()
         raise
     kind = "ecabinet" if processes == 1 else f"ecabinet×{processes}"
-    return Servers(kind, started, urls, sessions)
+    return Servers(kind, started, urls, sessions, logs)
 
 
 def start_baseline(args, members, processes=1):
@@ -240,6 +252,14 @@ class JoinProfile:
                 [str(py_spy), "record", "--pid", str(servers.processes[0].pid), "--rate", "250", "--format", fmt,
                  "-o", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
+
+    def print_errors(self, limit=20):
+        """The last error lines of the servers' logs (they go with the temporary folder)."""
+        for path in self.logs:
+            lines = [line for line in Path(path).read_text(errors="replace").splitlines()
+                     if "Error" in line or "Exception" in line]
+            for line in lines[-limit:]:
+                print(f"{Path(path).name}: {line}", file=sys.stderr)
 
     def stop(self):
         if self.process is not None:
