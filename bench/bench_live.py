@@ -46,6 +46,13 @@ def percentile(values, q):
     return ordered[index]
 
 
+def receive(pipe, timeout=900):
+    """A client process's next report; a process that died (EOFError) or hangs ends the run."""
+    if not pipe.poll(timeout):
+        raise TimeoutError(f"a client process did not report within {timeout} s")
+    return pipe.recv()
+
+
 def parse_server(spec):
     """"ecabinet", "baseline", or either with ":P" for P processes behind the message queue."""
     kind, _, processes = spec.partition(":")
@@ -148,7 +155,7 @@ async def run_server(spec, n, args, workdir, repetition):
         join_cpu_before = servers.cpu()
         for pipe in pipes:
             pipe.send("go")
-        reports = [await loop.run_in_executor(None, pipe.recv) for pipe in pipes]
+        reports = [await loop.run_in_executor(None, receive, pipe) for pipe in pipes]
         result["join_server_cpu_s"] = servers.cpu() - join_cpu_before
         profile.stop()
         result["join_client_cpu_s"] = sum(r["cpu"] for r in reports)
@@ -166,7 +173,7 @@ async def run_server(spec, n, args, workdir, repetition):
                 pipe.send("report")
             tablets, worker_cpu = [], 0.0
             for pipe in pipes:
-                report = await loop.run_in_executor(None, pipe.recv)
+                report = await loop.run_in_executor(None, receive, pipe)
                 tablets.extend(report["received"])
                 worker_cpu += report["cpu"]
             result[f"rate{rate}"] = dict(

@@ -21,7 +21,11 @@ class Tablet:
         self._next_ack = 0
         self.reader = None
 
-    async def connect_and_join(self):
+    async def connect_and_join(self, timeout=120):
+        """Open, connect and join; a server that never answers fails it after `timeout` seconds."""
+        return await asyncio.wait_for(self._connect_and_join(), timeout)
+
+    async def _connect_and_join(self):
         started = time.time()
         self.ws = await websockets.connect(self.url, max_size=None, open_timeout=60, ping_interval=None,
                                            compression=None)
