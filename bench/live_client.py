@@ -21,7 +21,7 @@ class Tablet:
         self._next_ack = 0
         self.reader = None
 
-    async def connect_and_join(self, timeout=120):
+    async def connect_and_join(self, timeout=600):
         """Open, connect and join; a server that never answers fails it after `timeout` seconds."""
         return await asyncio.wait_for(self._connect_and_join(), timeout)
 
