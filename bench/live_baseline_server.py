@@ -1,8 +1,11 @@
 """The bare baseline for bench_live.py: python-socketio on eventlet that only rebroadcasts.
 
 Same wire protocol as E-Cabinet (join with ack, navigate with ack, `page` to the room
-without the sender), no authentication, no database: the floor the real server is compared with.
+without the sender, one seq per session), no authentication, no database: the floor the real
+server is compared with. With ECABINET_MESSAGE_QUEUE set (two processes or more), the rooms
+span the processes through python-socketio's Redis manager, as E-Cabinet's do.
 """
+import os
 import sys
 
 import eventlet
@@ -12,8 +15,12 @@ eventlet.monkey_patch()
 import eventlet.wsgi  # noqa: E402
 import socketio  # noqa: E402
 
-sio = socketio.Server(async_mode="eventlet", cors_allowed_origins="*", logger=False, engineio_logger=False)
-state = {"seq": 0}
+queue = os.environ.get("ECABINET_MESSAGE_QUEUE")
+manager = (socketio.RedisManager(queue, channel=os.environ.get("ECABINET_MESSAGE_QUEUE_CHANNEL", "socketio"))
+           if queue else None)
+sio = socketio.Server(async_mode="eventlet", cors_allowed_origins="*", logger=False, engineio_logger=False,
+                      client_manager=manager)
+seqs = {}  # meeting id -> seq (the presenter's process keeps it, as E-Cabinet's row does)
 
 
 @sio.event
@@ -24,16 +31,17 @@ def connect(sid, environ, auth=None):
 @sio.on("join")
 def join(sid, data):
     sio.enter_room(sid, f"meeting:{data['meeting_id']}")
-    return {"ok": True, "state": {"seq": state["seq"]}}
+    return {"ok": True, "state": {"seq": seqs.get(data["meeting_id"], 0)}}
 
 
 @sio.on("navigate")
 def navigate(sid, data):
-    state["seq"] += 1
-    payload = {"meeting_id": data["meeting_id"], "document_id": data.get("document_id"), "page": data["page"],
-               "seq": state["seq"], "presenter_id": 0}
-    sio.emit("page", payload, to=f"meeting:{data['meeting_id']}", skip_sid=sid)
-    return {"ok": True, "seq": state["seq"]}
+    meeting_id = data["meeting_id"]
+    seqs[meeting_id] = seq = seqs.get(meeting_id, 0) + 1
+    payload = {"meeting_id": meeting_id, "document_id": data.get("document_id"), "page": data["page"],
+               "seq": seq, "presenter_id": 0}
+    sio.emit("page", payload, to=f"meeting:{meeting_id}", skip_sid=sid)
+    return {"ok": True, "seq": seq}
 
 
 if __name__ == "__main__":

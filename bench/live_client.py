@@ -21,7 +21,11 @@ class Tablet:
         self._next_ack = 0
         self.reader = None
 
-    async def connect_and_join(self):
+    async def connect_and_join(self, timeout=600):
+        """Open, connect and join; a server that never answers fails it after `timeout` seconds."""
+        return await asyncio.wait_for(self._connect_and_join(), timeout)
+
+    async def _connect_and_join(self):
         started = time.time()
         self.ws = await websockets.connect(self.url, max_size=None, open_timeout=60, ping_interval=None,
                                            compression=None)
@@ -76,15 +80,16 @@ class Tablet:
             self.reader.cancel()
 
 
-def worker(url, tokens, meeting_id, conn, concurrency):
-    """A client process: connect its tablets, report, wait for 'stop', report what arrived."""
+def worker(jobs, conn, concurrency):
+    """A client process: connect its tablets (jobs: (url, token, meeting_id) each), report, then
+    report what arrived on every 'report' until 'stop' (or until the bench process goes)."""
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     async def main():
-        tablets = [Tablet(url, token, meeting_id) for token in tokens]
+        tablets = [Tablet(url, token, meeting_id) for url, token, meeting_id in jobs]
         limit = asyncio.Semaphore(concurrency)
 
         async def one(tablet):
@@ -98,9 +103,12 @@ def worker(url, tokens, meeting_id, conn, concurrency):
                    "cpu": time.process_time()})
         loop = asyncio.get_running_loop()
         while True:
-            command = await loop.run_in_executor(None, conn.recv)
+            try:
+                command = await loop.run_in_executor(None, conn.recv)
+            except EOFError:  # the bench process is gone
+                break
             if command == "report":
-                conn.send({"received": [t.received for t in tablets], "cpu": time.process_time()})
+                conn.send({"received": [(t.meeting_id, t.received) for t in tablets], "cpu": time.process_time()})
                 for t in tablets:
                     t.received = []
             elif command == "stop":
