@@ -2,22 +2,38 @@
 // documents, attendance and quorum, and the floor. Each renders from room.js's state and hooks;
 // a screen shows the panels its template has (a missing element is simply not rendered).
 import {
-  $, $all, T, act, cfg, clock, currentItem, el, fmt, isDisplay, live, nameOf, on, serverNow, setText,
+  $, $all, T, act, cfg, clock, currentItem, el, fmt, isDisplay, isOver, live, nameOf, on, serverNow, setText, status,
 } from "./room.js";
 import { openDocument } from "./viewer.js";
 
+// The session's lifecycle where every screen shows it: the status badge, "the session has ended"
+// in place of the current item, and the console's start or end button for the status it is in.
+function renderStatus() {
+  const now = status();
+  $all("status-badge").forEach((node) => {
+    node.className = `badge badge--${now}`;
+    node.textContent = (T.statuses || {})[now] || now;
+  });
+  $all("ended").forEach((node) => { node.hidden = !isOver(); });
+  $all("session-action").forEach((node) => { node.hidden = node.dataset.status !== now; });
+  document.body.dataset.meetingStatus = now;
+}
+
 function renderStrip() {
-  const item = currentItem();
+  renderStatus();
+  const item = isOver() ? null : currentItem();
   const box = $("strip-item");
   if (box) box.hidden = !item;
   setText("strip-item-title", item ? `${item.number}. ${item.title}` : "");
   tick();
 }
 
+// The clocks run only while the session is live: an ended session's timers stop where they are not.
 function tick() {
   if (!live.snap) return;
+  const running = status() === "live";
   const item = currentItem();
-  const started = live.snap.agenda.item_started_at ? Date.parse(live.snap.agenda.item_started_at) : null;
+  const started = running && live.snap.agenda.item_started_at ? Date.parse(live.snap.agenda.item_started_at) : null;
   $all("strip-timer").forEach((node) => {
     if (!item || !started) { node.textContent = ""; return; }
     const elapsed = serverNow() - started;
@@ -27,7 +43,7 @@ function tick() {
     node.title = planned && elapsed > planned ? T.overrun : T.elapsed;
   });
   $all("speaking-timer").forEach((node) => {
-    const since = live.snap.floor.speaking_since ? Date.parse(live.snap.floor.speaking_since) : null;
+    const since = running && live.snap.floor.speaking_since ? Date.parse(live.snap.floor.speaking_since) : null;
     node.textContent = since ? clock(serverNow() - since) : "";
   });
 }
@@ -37,7 +53,7 @@ let agendaScrolledTo = undefined; // the current item last brought into view in 
 function renderAgenda() {
   const list = $("agenda");
   if (!list) return;
-  const control = list.classList.contains("live-agenda--control") && live.snap.can_chair;
+  const control = list.classList.contains("live-agenda--control") && live.snap.can_chair && status() === "live";
   const currentId = live.snap.agenda.current_item_id;
   list.replaceChildren(...live.snap.agenda.items.map((item) => {
     const isCurrent = item.id === currentId;
@@ -216,7 +232,8 @@ function renderPresence() {
 }
 
 function renderFloor() {
-  const f = live.snap.floor;
+  // An ended session has nobody speaking (the server closes the floor; this covers the moment before).
+  const f = isOver() ? { speaking: null, queue: [] } : live.snap.floor;
   $all("speaking").forEach((node) => {
     if (f.speaking) {
       node.replaceChildren(el("div", { class: "live-speaker" },
@@ -248,10 +265,11 @@ function renderFloor() {
 export const attendance = { open: null };
 
 on("snapshot", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
+on("status", () => { renderStrip(); renderAgenda(); renderPresence(); renderFloor(); });
 on("agenda", () => { renderAgenda(); renderDocuments(); renderStrip(); });
 on("view", () => renderDocuments());
 on("presence", renderPresence);
 on("floor", renderFloor);
 on("directory", () => { renderPresence(); renderFloor(); });
 
-export { renderPresence, renderFloor };
+export { renderPresence, renderFloor, renderStatus };
