@@ -2,7 +2,8 @@
 // documents, attendance and quorum, and the floor. Each renders from room.js's state and hooks;
 // a screen shows the panels its template has (a missing element is simply not rendered).
 import {
-  $, $all, T, act, cfg, clock, currentItem, el, fmt, isDisplay, isOver, live, nameOf, on, serverNow, setText, status,
+  $, $all, T, act, cfg, clock, currentItem, el, emit, fmt, isDisplay, isOver, live, nameOf, on, serverNow, setText,
+  status,
 } from "./room.js";
 import { openDocument } from "./viewer.js";
 
@@ -162,16 +163,10 @@ function renderDocuments() {
   }
 }
 
-// In portrait the list lies below the page: after a tap there, bring the opened document up.
-function showViewer() {
-  const viewer = document.querySelector(".live-viewer");
-  if (!viewer) return;
-  const box = viewer.getBoundingClientRect();
-  if (box.top < -1 || box.top > window.innerHeight / 2) viewer.scrollIntoView({ behavior: "smooth", block: "start" });
-}
+// In portrait the list is a drawer over the page: opening a document closes it (layout.js).
+function showViewer() { emit("document-opened"); }
 
-// Scroll the list itself (landscape: it scrolls inside its panel), never the page: in portrait
-// the list is part of the page, and jumping the page away from the document would be worse.
+// Scroll the list itself (it scrolls inside its panel, or its drawer in portrait), never the page.
 // `nearest`: only as far as needed to show the node whole (a tapped row does not move).
 // Measured at the next frame, once every panel of the column has its content and its height.
 function bringIntoList(list, selector, nearest) {
