@@ -1,6 +1,8 @@
 """Pushed at once: agenda items added, edited, removed or reordered reach the room as `agenda` with
 the new `items`, from every path that changes them (they all go through meetings.operations); a
 session that ends closes its floor. In-process, on the test's transaction (see test_realtime)."""
+import re
+
 import pytest
 
 from ecabinet.extensions import db
@@ -133,3 +135,31 @@ def test_ending_the_session_closes_the_floor_and_tells_the_room(session_live, so
         ("floor", {"meeting_id": meeting.id, "speaking": None, "speaking_since": None, "queue": [],
                    "requested_at": {}}),
         ("meeting", {"meeting_id": meeting.id, "status": "ended"})]
+
+
+@pytest.mark.parametrize("status, role, listens", [
+    (MeetingStatus.DRAFT, "chair", False),         # an organiser reads a draft: no room to be in
+    (MeetingStatus.PUBLISHED, "member", False),    # before the session: refetched when shown again
+    (MeetingStatus.LIVE, "member", True),
+    (MeetingStatus.LIVE, "secretariat", True),
+    (MeetingStatus.ENDED, "member", False),
+])
+def test_the_reader_listens_to_the_room_only_while_live_and_allowed(status, role, listens, login):
+    from tests.factories import create_document
+
+    secretariat, chair, member = create_secretariat(), create_user(), create_user()
+    before_end = MeetingStatus.LIVE if status == MeetingStatus.ENDED else status
+    meeting = create_meeting(status=before_end, actor=secretariat, chair=chair, members=[member])
+    document = create_document(meeting, actor=secretariat)
+    if status == MeetingStatus.ENDED:  # its documents were added before it ended
+        operations.change_status(meeting, status, actor=secretariat)
+    db.session.commit()
+    reader = {"chair": chair, "member": member, "secretariat": secretariat}[role]
+    page = login(reader).get(f"/meetings/{meeting.id}/documents/{document.id}/read")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-live-room="{1 if listens else 0}"' in html
+    assert ("socket.io.min.js" in html) == listens  # no socket at all otherwise
+    assert f'data-status="{status.value}"' in html
+    ended = re.search(r'<div class="reader-ended" data-ended role="status"( hidden)?>', html)
+    assert ended and (ended.group(1) is None) == (status == MeetingStatus.ENDED)
