@@ -238,12 +238,11 @@ def test_the_reader_of_a_draft_session_joins_no_room_and_refetches_when_shown(li
         db.session.commit()
         mid, chair_id, secretariat_id = meeting.id, chair.id, secretariat.id
         db.session.remove()
-    before = _audit_count(live_server.app, actor_id=chair_id)
-
     sockets = []
     reader = new_page(TABLET_PORTRAIT, csp=True)
     reader.on("websocket", lambda socket: sockets.append(socket.url))
     browser_login(reader, live_server.url, f"ct{tag}", PASSWORD)
+    before = _audit_count(live_server.app, actor_id=chair_id)  # the login's entry
     reader.goto(f"{live_server.url}/meetings/{mid}/documents/{document_id}/read")
     reader.wait_for_selector(".reader.is-ready", timeout=RENDER_TIMEOUT)
     assert reader.get_attribute("#reader", "data-live-room") == "0"
