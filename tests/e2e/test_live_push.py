@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.e2e import test_live_browser
 from tests.e2e.test_live_browser import (
-    RENDER_TIMEOUT, _expect_connected, _expect_pdf_page, _mode, _start_item_2_and_present,
+    RENDER_TIMEOUT, _expect_connected, _expect_pdf_page, _mode, _start_item_2_and_present, open_drawer,
 )
 from tests.factories import PASSWORD
 
@@ -49,11 +49,6 @@ def _mark_document(page):
 def _expect_ended(page):
     expect(page.locator('[data-live="ended"]')).to_be_visible()
     expect(page.locator('[data-live="ended"]')).to_contain_text(ENDED)
-
-
-def _open_drawer(page, side):
-    page.locator(f'.live-strip [aria-controls="live-rail-{side}"]').click()
-    expect(page.locator(f".live-layout.is-{side}-open")).to_have_count(1)
 
 
 def _canvas_width_until(page, predicate, timeout=RENDER_TIMEOUT / 1000):
@@ -101,7 +96,7 @@ def test_an_item_added_live_and_the_end_of_the_session_reach_every_screen(live_s
         expect(agenda.locator(".live-agenda__item").nth(3)).to_contain_text(NEW_ITEM)
         expect(agenda.locator(".live-agenda__item.is-current")).to_contain_text("Báo cáo kinh tế")
     # In portrait the agenda is a drawer: the new item is there.
-    _open_drawer(portrait, "start")
+    open_drawer(portrait, "start")
     expect(portrait.locator('[data-live="agenda"] .live-agenda__item').nth(3)).to_contain_text(NEW_ITEM)
     expect(portrait.locator('[data-live="agenda"]')).to_be_in_viewport()
     screenshot(portrait, "live-push-item-added-drawer-800x1280")
@@ -331,11 +326,11 @@ def test_a_pinch_zooms_the_presented_page_on_a_portrait_tablet_while_following(l
     assert _mode(member) == "follow"
 
     # The drawers: the documents from the start side, the floor from the end side, over a scrim.
-    _open_drawer(member, "start")
+    open_drawer(member, "start")
     expect(member.locator('[data-live="documents"]')).to_be_in_viewport()
     screenshot(member, "live-drawer-documents-800x1280")
     member.locator('[data-live="scrim"]').click(position={"x": 700, "y": 600})
     expect(member.locator(".live-layout.is-start-open")).to_have_count(0)
-    _open_drawer(member, "end")
+    open_drawer(member, "end")
     expect(member.locator('[data-live="queue"]')).to_be_in_viewport()
     screenshot(member, "live-drawer-floor-800x1280")

@@ -11,7 +11,7 @@ from ecabinet.live.models import LiveState
 from ecabinet.meetings import operations
 from ecabinet.meetings.models import MeetingStatus
 from tests.factories import create_meeting, create_secretariat, create_user
-from tests.live.test_realtime import received, sockets  # noqa: F401  (the fixture)
+from tests.live.conftest import received
 
 pytestmark = pytest.mark.usefixtures("in_request")
 

@@ -55,7 +55,7 @@ function renderAgenda() {
   const list = $("agenda");
   if (!list) return;
   const control = list.classList.contains("live-agenda--control") && live.snap.can_chair && status() === "live";
-  const currentId = live.snap.agenda.current_item_id;
+  const currentId = currentItemId();
   list.replaceChildren(...live.snap.agenda.items.map((item) => {
     const isCurrent = item.id === currentId;
     const meta = [item.presenter, item.duration_minutes ? fmt(T.planned, { minutes: item.duration_minutes }) : null]
@@ -89,13 +89,16 @@ function renderAgenda() {
 // Every document of the session the member may read, grouped by agenda item in agenda order
 // (general documents first), so that reading ahead or back needs no other page. The group of
 // the item under discussion is marked, and brought into view when the session moves on.
+// The item under discussion: none once the session is over.
+function currentItemId() { return isOver() ? null : live.snap.agenda.current_item_id; }
+
 function documentGroups() {
   const items = live.snap.agenda.items;
   const known = new Set(items.map((item) => item.id));
   const docs = live.snap.documents || [];
   const general = docs.filter((d) => d.agenda_item_id === null || !known.has(d.agenda_item_id));
   const groups = general.length ? [{ item: null, docs: general }] : [];
-  const currentId = live.snap.agenda.current_item_id;
+  const currentId = currentItemId();
   for (const item of items) {
     const own = docs.filter((d) => d.agenda_item_id === item.id);
     // An item without documents is left out, except the one under discussion: its empty group
@@ -111,7 +114,7 @@ let scrolledToDocument = undefined; // the open document last brought into view
 function renderDocuments() {
   const list = $("documents");
   if (!list) return;
-  const currentId = live.snap.agenda.current_item_id;
+  const currentId = currentItemId();
   const groups = documentGroups();
   const key = JSON.stringify([currentId, live.view.document_id, live.presenter.document_id,
     groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count])])]);
@@ -260,7 +263,7 @@ function renderFloor() {
 export const attendance = { open: null };
 
 on("snapshot", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
-on("status", () => { renderStrip(); renderAgenda(); renderPresence(); renderFloor(); });
+on("status", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
 on("agenda", () => { renderAgenda(); renderDocuments(); renderStrip(); });
 on("view", () => renderDocuments());
 on("presence", renderPresence);
