@@ -1,5 +1,6 @@
 // The member tablet: the presented page first; the member's own actions (check in, ask for the
-// floor), private notes and highlights while following; the panels in rails or below the page.
+// floor), private notes and highlights while following; the panels in rails (landscape) or
+// drawers (portrait), the member's own actions staying under the page.
 import { $, T, act, fmt, ME, isOver, live, on, bind } from "./room.js";
 import "./viewer.js";
 import { renderFloor, renderPresence } from "./panels.js";
