@@ -41,6 +41,25 @@ def test_colours_come_only_from_the_design_tokens():
         assert not found, f"{path.name} has colours outside the tokens: {found}"
 
 
+def test_templates_and_scripts_name_no_colour_of_their_own():
+    """Pages and scripts take colours from the tokens too (the theme-color meta reads its token)."""
+    scripts = [path for path in (ROOT / "static" / "js").rglob("*.js")]
+    for path in TEMPLATES + scripts:
+        found = HEX_COLOUR.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.relative_to(ROOT)} has colours outside the tokens: {found}"
+
+
+def test_the_theme_colour_is_the_token_of_the_site_bar(client):
+    from ecabinet.core.web import design_token
+
+    page = client.get("/login").get_data(as_text=True)
+    css = (ROOT / "static" / "css" / "ecabinet.css").read_text(encoding="utf-8")
+    value = re.search(r"--c-primary-strong:\s*([^;]+);", css).group(1).strip()
+    assert f'<meta name="theme-color" content="{value}">' in page
+    with client.application.test_request_context():
+        assert design_token("--c-primary-strong") == value
+
+
 def _assert_policy(response, path):
     policy = response.headers.get("Content-Security-Policy", "")
     directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}

@@ -1,4 +1,7 @@
 """Page plumbing: template context, security headers."""
+import re
+from pathlib import Path
+
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -14,6 +17,18 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self' {sockets}; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; manifest-src 'self'"
 )
+
+
+def design_token(name):
+    """A design token's value from the token block of static/css/ecabinet.css (the one home of the
+    colours), for what a style sheet cannot reach: the browser's theme-color meta. Read once."""
+    tokens = current_app.extensions.get("ecabinet.design_tokens")
+    if tokens is None:
+        css = Path(current_app.static_folder, "css", "ecabinet.css").read_text(encoding="utf-8")
+        block = css[css.index(":root {"):css.index("\n}\n", css.index(":root {"))]
+        tokens = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", block))
+        current_app.extensions["ecabinet.design_tokens"] = tokens
+    return tokens[name].strip()
 
 
 def content_security_policy():
@@ -32,6 +47,8 @@ def register_page_helpers(app):
             "languages": current_app.config["LANGUAGES"],
             "is_admin_user": can_manage_users(current_user),
             "to_local": to_local,
+            # The browser's bar in the colour of the site's own (the token, not a copy of its value).
+            "theme_color": design_token("--c-primary-strong"),
         }
 
     @app.after_request

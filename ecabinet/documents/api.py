@@ -133,6 +133,8 @@ def list_documents(meeting_id):
     meeting = load_meeting(meeting_id)
     return jsonify({
         "meeting_id": meeting.id,
+        # The reader refetches this list when it is shown again: it learns the session's end with it.
+        "meeting_status": meeting.status.value,
         "documents": [document_json(d) for d in visible_documents(meeting, current_user)],
         "book_url": url_for("documents_api.book", meeting_id=meeting.id),
         "can_manage": can_manage_documents(current_user, meeting),

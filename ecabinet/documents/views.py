@@ -28,6 +28,19 @@ bp = Blueprint("documents", __name__)
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Whether the reader listens to the session's live room for new documents and the session's end:
+# functions (user, meeting) -> bool, registered by the domain that owns the room (live.views). Without
+# one that says yes, the reader opens no socket and refetches the list when it is shown again.
+READER_ROOM_RULES = []
+
+
+def reader_room_rule(function):
+    """Register once: create_app may run many times in one process (tests)."""
+    if function not in READER_ROOM_RULES:
+        READER_ROOM_RULES.append(function)
+    return function
+
+
 def _editable(meeting):
     return meeting.status in EDITABLE_STATUSES
 
@@ -111,6 +124,7 @@ def read(meeting_id, document_id):
                for item, docs in groups for d in docs]
     return render_template(
         "documents/read.html", meeting=meeting, document=document, groups=groups, library=library, late=late,
+        live_room=any(rule(current_user, meeting) for rule in READER_ROOM_RULES),
         file_url=url_for("documents.version_file", meeting_id=meeting.id, document_id=document.id,
                          version_id=document.current.id),
         document_data=document_json(document))

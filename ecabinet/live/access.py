@@ -135,6 +135,13 @@ def can_join(user, meeting):
     return seen.participant_for(user) is not None or meetings_access.can_manage_meeting(user, seen)
 
 
+def can_follow_from_reader(user, meeting):
+    """The document reader listens to the session's room (new documents, the end of the session) only
+    while the session is live and the user may join it: before, it would join a room it may not be in
+    (a refused join is audited) just to hear of documents it can refetch when shown again."""
+    return meeting.status == MeetingStatus.LIVE and can_join(user, meeting)
+
+
 def default_presenter_id(meeting):
     """The chair presents unless the chair handed presenting to someone else."""
     meeting = meeting._meeting if isinstance(meeting, AsSeenBy) else meeting

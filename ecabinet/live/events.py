@@ -15,10 +15,10 @@ from ecabinet.accounts.models import User
 from ecabinet.core import realtime
 from ecabinet.core.errors import NotAllowed, NotFound
 from ecabinet.core.realtime import meeting_room
-from ecabinet.core.signals import user_sessions_revoked
+from ecabinet.core.signals import agenda_changed, meeting_status_changed, user_sessions_revoked
 from ecabinet.extensions import db, socketio
 from ecabinet.live import access, directory, operations, rows, state
-from ecabinet.meetings.models import PRESENT_STATES, AgendaItem, Meeting
+from ecabinet.meetings.models import PRESENT_STATES, AgendaItem, Meeting, MeetingStatus
 
 
 def process_id():
@@ -277,7 +277,29 @@ def _disconnect_revoked(user, **_kwargs):
     realtime.disconnect_user(user.id, operations.open_sids_of_user(user.id))
 
 
-def register_revocation():
-    if not getattr(register_revocation, "done", False):
+# -- what the meetings domain changes under a room ------------------------------------------------
+
+
+def _agenda_changed(meeting, removed_item_id=None, **_kwargs):
+    """Items added, edited, removed or reordered (by a page, the API, any operation): the room gets
+    `agenda` with the new items after the commit. The latest change of a transaction replaces the
+    earlier ones (one message for a reorder of many items)."""
+    bumped = operations.agenda_items_changed(meeting, removed_item_id=removed_item_id)
+    if bumped is not None:
+        realtime.broadcast(meeting.id, "agenda", state.agenda_items_json(meeting, bumped),
+                           key=("agenda-items", meeting.id))
+
+
+def _status_changed(meeting, previous=None, **_kwargs):
+    """An ended session has nobody speaking and no queue: the room hears the closed floor."""
+    if meeting.status == MeetingStatus.ENDED and operations.close_floor(meeting):
+        realtime.broadcast(meeting.id, "floor", rows.floor_json(meeting))
+
+
+def register_signals():
+    """Connect the live domain's receivers of other domains' signals (once per process)."""
+    if not getattr(register_signals, "done", False):
         user_sessions_revoked.connect(_disconnect_revoked, weak=False)
-        register_revocation.done = True
+        agenda_changed.connect(_agenda_changed, weak=False)
+        meeting_status_changed.connect(_status_changed, weak=False)
+        register_signals.done = True

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, case, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts.models import ApiToken, User
@@ -175,6 +175,30 @@ def set_current_item(meeting, item, *, actor):
             "seq": seq}
 
 
+def agenda_items_changed(meeting, *, removed_item_id=None):
+    """The session's agenda items were added, edited, removed or reordered: bump seq so tablets
+    take the new list in order. A removed current item leaves the session on no item (its timer
+    stops) until the chair moves on: nothing else starts without the chair. Returns the new
+    (seq, current_item_id, item_started_at), or None when no tablet can be in the room (no live
+    state row yet, or a session before publication or after its end): a join reads the new list."""
+    if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE):
+        return None
+    # On PostgreSQL the foreign key already cleared current_item_id; SQLite does not enforce it.
+    cleared = or_(LiveState.current_item_id.is_(None), LiveState.current_item_id == removed_item_id)
+    row = db.session.execute(
+        update(LiveState).where(LiveState.meeting_id == meeting.id)
+        .values(seq=LiveState.seq + 1, updated_at=utcnow(),
+                current_item_id=case((cleared, None), else_=LiveState.current_item_id),
+                item_started_at=case((cleared, None), else_=LiveState.item_started_at))
+        .returning(LiveState.seq, LiveState.current_item_id, LiveState.item_started_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    state = db.session.identity_map.get(db.session.identity_key(LiveState, meeting.id))
+    if state is not None:
+        db.session.expire(state)
+    return tuple(row) if row is not None else None
+
+
 def next_item(meeting, *, actor):
     items = list(meeting.agenda_items)
     if not items:
@@ -317,6 +341,17 @@ def end_floor(meeting, *, actor, user=None):
     record("live.floor_ended", actor=actor, obj=meeting, meeting_id=meeting.id,
            user_id=speaking[0].user_id)
     return speaking[0]
+
+
+def close_floor(meeting):
+    """The session ended: whoever had the floor stops, and the queue is closed (not audited apart:
+    the end of the session is). Returns whether anything was open."""
+    requests = _open_requests(meeting)
+    now = utcnow()
+    for open_request in requests:
+        open_request.ended_at = now
+    db.session.flush()
+    return bool(requests)
 
 
 # -- connections ---------------------------------------------------------------

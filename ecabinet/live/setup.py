@@ -6,7 +6,7 @@ def init_app(app):
     from ecabinet.live import events, versions, views, wire
 
     wire.install(socketio.server)
-    events.register_revocation()
+    events.register_signals()
     versions.register()
     views.register_hooks()
     app.extensions.setdefault("ecabinet.on_serve", []).extend([close_stale_connections, freeze_startup_objects])

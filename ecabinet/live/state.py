@@ -12,11 +12,10 @@ from sqlalchemy import case, func, select
 from ecabinet.core import realtime
 from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
-from ecabinet.live import access
+from ecabinet.live import access, rows
 from ecabinet.live.models import LiveConnection
 from ecabinet.live.operations import peek_state
 from ecabinet.live.room import room_of
-from ecabinet.live.rows import iso
 from ecabinet.meetings.models import Meeting
 
 
@@ -27,7 +26,15 @@ def page_json(meeting, state):
 
 def agenda_json(meeting, state):
     return {"meeting_id": meeting.id, "current_item_id": state.current_item_id,
-            "item_started_at": iso(state.item_started_at), "seq": state.seq}
+            "item_started_at": rows.iso(state.item_started_at), "seq": state.seq}
+
+
+def agenda_items_json(meeting, bumped):
+    """The `agenda` payload after the items changed (live.operations.agenda_items_changed returned
+    `bumped`: seq, current item, its start): with the new `items`, in agenda order."""
+    seq, current_item_id, item_started_at = bumped
+    return {"meeting_id": meeting.id, "current_item_id": current_item_id, "item_started_at": rows.iso(item_started_at),
+            "seq": seq, "items": rows.agenda_items_json(meeting)}
 
 
 def _connection_lost(meeting, present_ids):
@@ -94,7 +101,7 @@ def snapshot(meeting, user, *, display=False, me=None, state=None):
         "agenda": {
             "items": room.agenda_items,
             "current_item_id": state.current_item_id,
-            "item_started_at": iso(state.item_started_at),
+            "item_started_at": rows.iso(state.item_started_at),
         },
         "presentation": {"document_id": state.document_id, "page": state.page, "seq": state.seq,
                          "presenter_id": presenter},

@@ -1,6 +1,8 @@
 """The texts the page scripts show, translated on the server (no English hard-coded in JavaScript)."""
 from flask_babel import gettext as _
 
+from ecabinet.meetings.models import MEETING_STATUS_LABELS
+
 
 def client_strings():
     return {
@@ -84,4 +86,5 @@ def client_strings():
         "note_saved": _("Note saved."),
         "note_failed": _("The note could not be saved."),
         "draw_highlight": _("Drag across the page to highlight an area."),
+        "statuses": {status.value: str(label) for status, label in MEETING_STATUS_LABELS.items()},
     }

@@ -20,6 +20,7 @@ def _config(meeting, mode, **extra):
     return {
         "meeting_id": meeting.id,
         "mode": mode,
+        "status": meeting.status.value,
         "user_id": getattr(current_user, "id", None),
         "strings": client_strings(),
         "pdfjs": url_for("static", filename="vendor/pdfjs/pdf.min.mjs"),
@@ -99,10 +100,13 @@ def display_document(meeting_id, document_id):
 
 
 def register_hooks():
-    """The meetings domain's hooks: the entry button, and the live part of GET /api/v1/meetings/<id>."""
+    """The meetings domain's hooks (the entry button, the live part of GET /api/v1/meetings/<id>) and
+    the documents reader's: whether it listens to the room."""
+    from ecabinet.documents import views as documents_views
     from ecabinet.meetings import api as meetings_api
     from ecabinet.meetings import views as meetings_views
 
+    documents_views.reader_room_rule(access.can_follow_from_reader)
     meetings_views.header_action(enter_button, order=10)
     meetings_api.detail_section(live_detail)
     meetings_api.participants_section(participants_version)

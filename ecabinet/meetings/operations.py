@@ -1,4 +1,5 @@
-"""State changes on sessions. They enforce the rules, flush and audit; the adapter commits."""
+"""State changes on sessions. They enforce the rules, flush, audit and signal (core.signals: other
+domains follow agenda and lifecycle changes without being imported here); the adapter commits."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +10,7 @@ from ecabinet.bodies.models import Body
 from ecabinet.bodies.operations import default_body
 from ecabinet.bodies.rules import WorkingRules
 from ecabinet.core.db import unique_or, utcnow
+from ecabinet.core.signals import agenda_changed, meeting_status_changed
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotFound
 from ecabinet.extensions import db
 from ecabinet.meetings.models import (
@@ -124,6 +126,7 @@ def change_status(meeting, new_status, *, actor):
     db.session.flush()
     record("meeting.status_changed", actor=actor, obj=meeting, meeting_id=meeting.id,
            previous=previous.value, status=new_status.value)
+    meeting_status_changed.send(meeting, previous=previous)
     return meeting
 
 
@@ -154,6 +157,7 @@ def add_agenda_item(meeting, title, *, actor, presenter=None, duration_minutes=N
     meeting.agenda_items.append(item)
     db.session.flush()
     record("agenda.item_added", actor=actor, obj=item, meeting_id=meeting.id, title=title)
+    agenda_changed.send(meeting)
     return item
 
 
@@ -165,6 +169,7 @@ def update_agenda_item(item, *, actor, title, presenter=None, duration_minutes=N
     item.description = (description or "").strip() or None
     db.session.flush()
     record("agenda.item_updated", actor=actor, obj=item, meeting_id=item.meeting_id)
+    agenda_changed.send(item.meeting)
     return item
 
 
@@ -175,6 +180,7 @@ def remove_agenda_item(item, *, actor):
     _renumber(meeting)
     db.session.flush()
     record("agenda.item_removed", actor=actor, meeting_id=meeting.id, item_id=item.id, title=item.title)
+    agenda_changed.send(meeting, removed_item_id=item.id)
 
 
 def reorder_agenda(meeting, item_ids, *, actor):
@@ -188,6 +194,7 @@ def reorder_agenda(meeting, item_ids, *, actor):
     meeting.agenda_items.sort(key=lambda item: item.position)
     db.session.flush()
     record("agenda.reordered", actor=actor, obj=meeting, meeting_id=meeting.id, order=item_ids)
+    agenda_changed.send(meeting)
     return meeting.agenda_items
 
 

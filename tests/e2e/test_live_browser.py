@@ -124,6 +124,13 @@ def _mode(page):
     return page.get_attribute('[data-live="mode"]', "data-mode")
 
 
+def open_drawer(page, side):
+    """Portrait: open the drawer of that side (start: agenda and documents; end: the floor, or the
+    console's attendance) from the strip."""
+    page.locator(f'.live-strip [aria-controls="live-rail-{side}"]').tap()
+    expect(page.locator(f".live-layout.is-{side}-open")).to_have_count(1)
+
+
 def _start_item_2_and_present(chair, room, document_id, page_number):
     """The chair moves to agenda item 2, opens the document and turns to the page."""
     chair.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[1]}"]').click()
@@ -157,8 +164,11 @@ def test_tablet_follows_real_pdf_pages_and_browses_freely(live_server, room, new
     screenshot(chair, "live-pdf-console-1280x800")
     screenshot(member, "live-pdf-tablet-following-800x1280")
 
-    # The member leaves follow mode: page 1 of the other document of the item.
+    # The member leaves follow mode: page 1 of the other document of the item (portrait: the
+    # documents are a drawer; opening one closes it).
+    open_drawer(member, "start")
     member.locator(".live-doc", has_text=_title(room, doc3)).tap()
+    expect(member.locator(".live-layout.is-start-open")).to_have_count(0)
     expect(member.locator('[data-live="mode"]')).to_have_attribute("data-mode", "free")
     _expect_pdf_page(member, doc3, 1, 3)
     # The chair turns a page; the member stays where they are, and sees where the presenter is.
@@ -257,6 +267,7 @@ def test_secretariat_marks_attendance_and_quorum_updates_everywhere(live_server,
     hung, lan, tuan, hong, bao = room.members
     total = 6  # the chair and five members vote
 
+    open_drawer(secretariat, "end")  # portrait: the attendance list is a drawer
     for page in (secretariat, chair, member):
         _expect_quorum(page, 0, total, met=False)
     member.tap('[data-live="check-in"]')
@@ -392,6 +403,7 @@ def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, n
     console.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[1]}"]').click()
     member = _enter(new_page, live_server, room, room.members[0], TABLET_PORTRAIT)
     other = _enter(new_page, live_server, room, room.members[1], TABLET_LANDSCAPE)
+    open_drawer(member, "start")  # portrait: the documents are a drawer
 
     expected = [
         ("Tài liệu chung", False, [GENERAL_TITLE]),
@@ -419,7 +431,8 @@ def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, n
     # A member reads ahead: a document of the next item, without leaving the room page.
     member.locator(f'.live-doc[data-document-id="{doc4}"]').tap()
     expect(member.locator('[data-live="mode"]')).to_have_attribute("data-mode", "free")
-    # In portrait the list lies below the page: the tap brings the opened document up.
+    # In portrait the list is a drawer over the page: the tap closes it, the document is in view.
+    expect(member.locator(".live-layout.is-start-open")).to_have_count(0)
     expect(member.locator('[data-live="stage"]')).to_be_in_viewport(ratio=0.9)
     _expect_pdf_page(member, doc4, 1, 4)
     expect(member.locator(".live-doc.is-open")).to_have_count(1)
@@ -427,6 +440,7 @@ def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, n
     # ... and still sees which document is on the room's screen.
     expect(member.locator(f'.live-doc[data-document-id="{doc1}"] .live-doc__screen')).to_have_text("Đang trình chiếu")
     expect(member.locator(".live-doc__screen")).to_have_count(1)
+    open_drawer(member, "start")
     member.locator(f'.live-doc[data-document-id="{general}"]').tap()
     _expect_pdf_page(member, general, 1, 2)
     screenshot(member, "live-documents-member-free-800x1280")

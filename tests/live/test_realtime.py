@@ -14,40 +14,9 @@ from ecabinet.live import access, operations, state
 from ecabinet.live.models import LiveState
 from ecabinet.meetings.models import Meeting
 from tests.factories import create_user
+from tests.live.conftest import received
 
 pytestmark = pytest.mark.usefixtures("in_request")
-
-
-@pytest.fixture
-def sockets(app, bearer, login, monkeypatch):
-    """sockets(user, meeting=None) -> a connected test client (in the session's room when given).
-
-    Disconnecting a joined socket starts the grace-period check, a background task that would read
-    the database 15 s later, in whatever test runs then: not for these in-process sockets."""
-    from ecabinet.live import events
-
-    monkeypatch.setattr(events, "_announce_if_still_lost", lambda *_args: None)
-    opened = []
-
-    def connect(user, meeting_id=None):
-        token = bearer(user)["Authorization"].split()[1]
-        client = socketio.test_client(app, flask_test_client=login(user), auth={"token": token})
-        assert client.is_connected()
-        if meeting_id is not None:
-            sid = socketio.server.manager.sid_from_eio_sid(client.eio_sid, "/")
-            socketio.server.enter_room(sid, realtime.meeting_room(meeting_id), namespace="/")
-        client.get_received()
-        opened.append(client)
-        return client
-
-    yield connect
-    for client in opened:
-        if client.is_connected():
-            client.disconnect()
-
-
-def received(client, name):
-    return [event["args"][0] for event in client.get_received() if event["name"] == name]
 
 
 def test_a_rolled_back_change_pushes_nothing_and_a_committed_one_pushes_exactly_once(session_live, sockets):

@@ -406,23 +406,74 @@ function showOnline() {
   root.querySelectorAll("[data-held]").forEach((label) => { label.hidden = true; });
 }
 
-function bindLive() {
-  window.addEventListener("offline", showOffline);
-  window.addEventListener("online", showOnline);
-  if (!navigator.onLine) showOffline();
-  if (typeof window.io !== "function") return;
-  const socket = window.io({transports: ["websocket", "polling"]});
+// New documents, new versions and the end of the session. While the session is live and the user
+// may be in its room (data-live-room, decided on the server by the live domain) the reader listens
+// to the room; otherwise it opens no socket (joining a room it may not be in was refused and
+// audited) and refetches the document list when it is shown again, and now and then while shown.
+const REFETCH_EVERY_MS = 120000;
+const OVER = ["ended", "archived"];
+const reader = {status: root.dataset.status, listening: false, lastFetch: 0};
+
+function documentsKey(documents) {
+  return JSON.stringify(documents.map((d) => [d.id, d.version]).sort((a, b) => a[0] - b[0]));
+}
+const shownDocuments = documentsKey(JSON.parse(document.getElementById("reader-library").textContent));
+
+function applyStatus(status) {
+  if (!status || status === reader.status) return;
+  reader.status = status;
+  if (OVER.includes(status)) $("[data-ended]").hidden = false;
+  else if (status === "live" && !reader.listening) banner(text.session_started);
+}
+
+async function refetch() {
+  if (!navigator.onLine || Date.now() - reader.lastFetch < 2000) return;  // focus and visibility fire together
+  reader.lastFetch = Date.now();
+  try {
+    const response = await fetch(root.dataset.listUrl, {credentials: "same-origin", headers: {Accept: "application/json"}});
+    if (response.status === 401 && window.ecabinetDevice) { window.ecabinetDevice.signOut(); return; }
+    if (!response.ok) return;
+    const data = await response.json();
+    if (documentsKey(data.documents) !== shownDocuments) banner(text.list_changed);
+    applyStatus(data.meeting_status);
+  } catch (_error) { /* offline or interrupted: the next showing asks again */ }
+}
+
+function listen() {
   const meetingId = Number(root.dataset.meetingId);
   const device = window.ecabinetDevice;
+  const socket = window.io({transports: ["websocket", "polling"]});
+  let connectedBefore = false;
+  reader.listening = true;
   socket.on("connect", () => {
     socket.emit("join", {meeting_id: meetingId});
     if (device) device.sync(true);  // what this user may still hold may have changed meanwhile
+    if (connectedBefore) refetch();  // what the room said while this tablet was away
+    connectedBefore = true;
   });
   socket.on("connect_error", (error) => {
     if (device && error && error.data && error.data.code === "not_authenticated") device.signOut();
   });
   socket.on("disconnect", (reason) => { if (device && reason === "io server disconnect") device.check(); });
   socket.on("documents", (payload) => { if (payload && payload.meeting_id === meetingId) banner(text.list_changed); });
+  socket.on("meeting", (payload) => {
+    if (!payload || payload.meeting_id !== meetingId) return;
+    applyStatus(payload.status);
+    if (OVER.includes(payload.status)) socket.disconnect();  // nothing more to hear: its documents are final
+  });
+}
+
+function bindLive() {
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", () => { showOnline(); refetch(); });
+  if (!navigator.onLine) showOffline();
+  if (root.dataset.liveRoom === "1" && typeof window.io === "function") {
+    listen();
+    return;
+  }
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") refetch(); });
+  window.addEventListener("focus", refetch);
+  setInterval(() => { if (document.visibilityState === "visible") refetch(); }, REFETCH_EVERY_MS);
 }
 
 async function main() {

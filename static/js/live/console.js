@@ -65,6 +65,7 @@ attendance.open = openAttendance;
 on("snapshot", renderPresenterControls);
 on("page", renderPresenterControls);
 on("directory", renderPresenterControls);
+on("status", renderPresenterControls);
 
 bind("next-item", () => act("next_item", {}));
 bind("presenter-apply", () => {

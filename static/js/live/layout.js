@@ -1,32 +1,58 @@
-// The room page's frame on the tablet and the console: the side rails fold away (landscape) so
-// the page can grow, or the buttons lead to the panels below the page (portrait). The strip's
-// height is kept in --live-strip-h for the portrait layout, where the page takes the rest.
-import { $all, live } from "./room.js";
+// The room page's frame on the tablet and the console. Landscape: the side rails fold away so the
+// page can grow. Portrait: the panels are drawers over the page, opened from the same buttons and
+// closed by the scrim, Escape, the button again, or opening a document. The strip's height is kept
+// in --live-strip-h: the drawers start below it.
+import { $, $all, live, on } from "./room.js";
 import { redraw } from "./viewer.js";
 
 const layout = document.querySelector(".live-layout");
 const portrait = window.matchMedia("(max-width: 900px)");
+const scrim = $("scrim");
+const folded = { start: false, end: false };  // landscape: rails folded away by the member
+let drawer = null;                             // portrait: the drawer open ("start", "end") or null
 
-function setRail(button, open) {
+function sideOf(button) {
   const rail = document.getElementById(button.getAttribute("aria-controls"));
-  if (!rail || !layout) return;
-  button.setAttribute("aria-expanded", String(open));
-  layout.classList.toggle(`is-${rail.dataset.rail}-folded`, !open);
+  return rail ? rail.dataset.rail : null;
+}
+
+function render() {
+  if (!layout) return;
+  const drawers = portrait.matches;
+  $all("rail-toggle").forEach((button) => {
+    const side = sideOf(button);
+    button.setAttribute("aria-expanded", String(drawers ? drawer === side : !folded[side]));
+  });
+  for (const side of ["start", "end"]) {
+    layout.classList.toggle(`is-${side}-folded`, !drawers && folded[side]);
+    layout.classList.toggle(`is-${side}-open`, drawers && drawer === side);
+  }
+  if (scrim) scrim.hidden = !(drawers && drawer);
+}
+
+export function closeDrawers() {
+  if (drawer === null) return;
+  drawer = null;
+  render();
 }
 
 $all("rail-toggle").forEach((button) => {
   button.addEventListener("click", () => {
-    const rail = document.getElementById(button.getAttribute("aria-controls"));
-    if (!rail) return;
-    if (portrait.matches) {
-      // Below the page: go there (and the page stays one tap away, at the top).
-      rail.scrollIntoView({ behavior: "smooth", block: "start" });
-      return;
+    const side = sideOf(button);
+    if (!side) return;
+    if (portrait.matches) drawer = drawer === side ? null : side;
+    else {
+      folded[side] = !folded[side];
+      if (live.snap) redraw();
     }
-    setRail(button, button.getAttribute("aria-expanded") !== "true");
-    if (live.snap) redraw();
+    render();
   });
 });
+if (scrim) scrim.addEventListener("click", closeDrawers);
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDrawers(); });
+portrait.addEventListener("change", () => { drawer = null; render(); });
+on("document-opened", closeDrawers);
+render();
 
 const strip = document.querySelector(".live-strip");
 if (strip && "ResizeObserver" in window) {

@@ -2,22 +2,39 @@
 // documents, attendance and quorum, and the floor. Each renders from room.js's state and hooks;
 // a screen shows the panels its template has (a missing element is simply not rendered).
 import {
-  $, $all, T, act, cfg, clock, currentItem, el, fmt, isDisplay, live, nameOf, on, serverNow, setText,
+  $, $all, T, act, cfg, clock, currentItem, el, emit, fmt, isDisplay, isOver, live, nameOf, on, serverNow, setText,
+  status,
 } from "./room.js";
 import { openDocument } from "./viewer.js";
 
+// The session's lifecycle where every screen shows it: the status badge, "the session has ended"
+// in place of the current item, and the console's start or end button for the status it is in.
+function renderStatus() {
+  const now = status();
+  $all("status-badge").forEach((node) => {
+    node.className = `badge badge--${now}`;
+    node.textContent = (T.statuses || {})[now] || now;
+  });
+  $all("ended").forEach((node) => { node.hidden = !isOver(); });
+  $all("session-action").forEach((node) => { node.hidden = node.dataset.status !== now; });
+  document.body.dataset.meetingStatus = now;
+}
+
 function renderStrip() {
-  const item = currentItem();
+  renderStatus();
+  const item = isOver() ? null : currentItem();
   const box = $("strip-item");
   if (box) box.hidden = !item;
   setText("strip-item-title", item ? `${item.number}. ${item.title}` : "");
   tick();
 }
 
+// The clocks run only while the session is live: an ended session's timers stop where they are not.
 function tick() {
   if (!live.snap) return;
+  const running = status() === "live";
   const item = currentItem();
-  const started = live.snap.agenda.item_started_at ? Date.parse(live.snap.agenda.item_started_at) : null;
+  const started = running && live.snap.agenda.item_started_at ? Date.parse(live.snap.agenda.item_started_at) : null;
   $all("strip-timer").forEach((node) => {
     if (!item || !started) { node.textContent = ""; return; }
     const elapsed = serverNow() - started;
@@ -27,7 +44,7 @@ function tick() {
     node.title = planned && elapsed > planned ? T.overrun : T.elapsed;
   });
   $all("speaking-timer").forEach((node) => {
-    const since = live.snap.floor.speaking_since ? Date.parse(live.snap.floor.speaking_since) : null;
+    const since = running && live.snap.floor.speaking_since ? Date.parse(live.snap.floor.speaking_since) : null;
     node.textContent = since ? clock(serverNow() - since) : "";
   });
 }
@@ -37,8 +54,8 @@ let agendaScrolledTo = undefined; // the current item last brought into view in 
 function renderAgenda() {
   const list = $("agenda");
   if (!list) return;
-  const control = list.classList.contains("live-agenda--control") && live.snap.can_chair;
-  const currentId = live.snap.agenda.current_item_id;
+  const control = list.classList.contains("live-agenda--control") && live.snap.can_chair && status() === "live";
+  const currentId = currentItemId();
   list.replaceChildren(...live.snap.agenda.items.map((item) => {
     const isCurrent = item.id === currentId;
     const meta = [item.presenter, item.duration_minutes ? fmt(T.planned, { minutes: item.duration_minutes }) : null]
@@ -72,13 +89,16 @@ function renderAgenda() {
 // Every document of the session the member may read, grouped by agenda item in agenda order
 // (general documents first), so that reading ahead or back needs no other page. The group of
 // the item under discussion is marked, and brought into view when the session moves on.
+// The item under discussion: none once the session is over.
+function currentItemId() { return isOver() ? null : live.snap.agenda.current_item_id; }
+
 function documentGroups() {
   const items = live.snap.agenda.items;
   const known = new Set(items.map((item) => item.id));
   const docs = live.snap.documents || [];
   const general = docs.filter((d) => d.agenda_item_id === null || !known.has(d.agenda_item_id));
   const groups = general.length ? [{ item: null, docs: general }] : [];
-  const currentId = live.snap.agenda.current_item_id;
+  const currentId = currentItemId();
   for (const item of items) {
     const own = docs.filter((d) => d.agenda_item_id === item.id);
     // An item without documents is left out, except the one under discussion: its empty group
@@ -94,7 +114,7 @@ let scrolledToDocument = undefined; // the open document last brought into view
 function renderDocuments() {
   const list = $("documents");
   if (!list) return;
-  const currentId = live.snap.agenda.current_item_id;
+  const currentId = currentItemId();
   const groups = documentGroups();
   const key = JSON.stringify([currentId, live.view.document_id, live.presenter.document_id,
     groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count, d.late])])]);
@@ -148,16 +168,10 @@ function renderDocuments() {
   }
 }
 
-// In portrait the list lies below the page: after a tap there, bring the opened document up.
-function showViewer() {
-  const viewer = document.querySelector(".live-viewer");
-  if (!viewer) return;
-  const box = viewer.getBoundingClientRect();
-  if (box.top < -1 || box.top > window.innerHeight / 2) viewer.scrollIntoView({ behavior: "smooth", block: "start" });
-}
+// In portrait the list is a drawer over the page: opening a document closes it (layout.js).
+function showViewer() { emit("document-opened"); }
 
-// Scroll the list itself (landscape: it scrolls inside its panel), never the page: in portrait
-// the list is part of the page, and jumping the page away from the document would be worse.
+// Scroll the list itself (it scrolls inside its panel, or its drawer in portrait), never the page.
 // `nearest`: only as far as needed to show the node whole (a tapped row does not move).
 // Measured at the next frame, once every panel of the column has its content and its height.
 function bringIntoList(list, selector, nearest) {
@@ -218,7 +232,8 @@ function renderPresence() {
 }
 
 function renderFloor() {
-  const f = live.snap.floor;
+  // An ended session has nobody speaking (the server closes the floor; this covers the moment before).
+  const f = isOver() ? { speaking: null, queue: [] } : live.snap.floor;
   $all("speaking").forEach((node) => {
     if (f.speaking) {
       node.replaceChildren(el("div", { class: "live-speaker" },
@@ -250,10 +265,11 @@ function renderFloor() {
 export const attendance = { open: null };
 
 on("snapshot", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
+on("status", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
 on("agenda", () => { renderAgenda(); renderDocuments(); renderStrip(); });
 on("view", () => renderDocuments());
 on("presence", renderPresence);
 on("floor", renderFloor);
 on("directory", () => { renderPresence(); renderFloor(); });
 
-export { renderPresence, renderFloor };
+export { renderPresence, renderFloor, renderStatus };

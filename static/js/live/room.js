@@ -44,6 +44,7 @@ export const live = {
   dir: { version: null, participants: [] },
   lastPageSeq: -1,
   lastAgendaSeq: -1,
+  lastItemsSeq: -1,  // the agenda's items arrive apart from moves between them (see applyAgenda)
   presenter: { document_id: null, page: 1, presenter_id: null },
   view: { document_id: null, page: 1 },
   follow: true,
@@ -53,7 +54,7 @@ export const live = {
 
 // ---- hooks: what changed, for the screens to render -------------------------------------
 // snapshot (everything), page, agenda, presence, floor, directory, view (what this screen shows),
-// documents (the list changed: files may have changed too).
+// documents (the list changed: files may have changed too), status (the session's lifecycle).
 const hooks = {};
 export function on(name, handler) { (hooks[name] = hooks[name] || []).push(handler); }
 export function emit(name, ...args) { (hooks[name] || []).forEach((handler) => handler(...args)); }
@@ -157,9 +158,7 @@ socket.on("documents", (payload) => {
     applySnapshot(ack.state);
   }), Math.random() * 1500);
 });
-socket.on("meeting", (payload) => {
-  if (live.snap && payload.status !== live.snap.meeting.status) rejoin();
-});
+socket.on("meeting", (payload) => applyStatus(payload));
 
 // ---- participant directory, cached by version (memory + sessionStorage) ------------
 
@@ -212,8 +211,13 @@ export function nameOf(userId) {
   const person = live.people.get(userId);
   return person ? person.full_name : "#" + userId;
 }
+/** The session's lifecycle status as this screen knows it: draft, published, live, ended, archived. */
+export function status() { return live.snap ? live.snap.meeting.status : cfg.status; }
+export function isOver() { return ["ended", "archived"].includes(status()); }
+
+// Pages are shown to the room only while the session is live (the server refuses them otherwise).
 export function amPresenter() {
-  return !isDisplay && ME !== null && live.presenter.presenter_id === ME;
+  return !isDisplay && ME !== null && live.presenter.presenter_id === ME && status() === "live";
 }
 export function docById(id) { return (live.snap.documents || []).find((d) => d.id === id) || null; }
 export function pageCount(id) { const doc = docById(id); return doc ? doc.page_count : null; }
@@ -240,6 +244,7 @@ export function applySnapshot(state) {
   else loadDirectory(state.participants_version, 0);
   live.lastPageSeq = state.seq;
   live.lastAgendaSeq = state.seq;
+  live.lastItemsSeq = state.seq;
   live.presenter = {
     document_id: state.presentation.document_id,
     page: state.presentation.page,
@@ -265,12 +270,34 @@ export function applyPage(payload) {
   return true;
 }
 
+// `agenda` comes with the new `items` when items were added, edited, removed or reordered, and
+// without them when the session moves to another item. Each part keeps its own newest seq: a list
+// sent by the secretariat's page may arrive after a later move of the chair's, and is still news.
 export function applyAgenda(payload) {
-  if (!live.snap || payload.seq <= live.lastAgendaSeq) return false;
-  live.lastAgendaSeq = payload.seq;
-  live.snap.agenda.current_item_id = payload.current_item_id;
-  live.snap.agenda.item_started_at = payload.item_started_at;
-  emit("agenda");
+  if (!live.snap || payload.meeting_id !== MID) return false;
+  let changed = false;
+  if (Array.isArray(payload.items) && payload.seq > live.lastItemsSeq) {
+    live.lastItemsSeq = payload.seq;
+    live.snap.agenda.items = payload.items;
+    changed = true;
+  }
+  if (payload.seq > live.lastAgendaSeq) {
+    live.lastAgendaSeq = payload.seq;
+    live.snap.agenda.current_item_id = payload.current_item_id;
+    live.snap.agenda.item_started_at = payload.item_started_at;
+    changed = true;
+  }
+  if (changed) emit("agenda");
+  return changed;
+}
+
+// The lifecycle changed (published, live, ended): shown at once; the snapshot that follows brings
+// what changed with it (the floor closed at the end, who may present).
+export function applyStatus(payload) {
+  if (!live.snap || payload.meeting_id !== MID || payload.status === live.snap.meeting.status) return false;
+  live.snap.meeting = Object.assign({}, live.snap.meeting, { status: payload.status });
+  emit("status");
+  rejoin();
   return true;
 }
 
@@ -293,4 +320,4 @@ export async function act(event, data) {
 }
 
 // For tests and diagnostics.
-window.ecabinetLive = { applyPage, applyAgenda, state: () => live, socket };
+window.ecabinetLive = { applyPage, applyAgenda, applyStatus, state: () => live, socket };

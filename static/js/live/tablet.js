@@ -1,13 +1,22 @@
 // The member tablet: the presented page first; the member's own actions (check in, ask for the
-// floor), private notes and highlights while following; the panels in rails or below the page.
-import { $, T, act, fmt, ME, live, on, bind } from "./room.js";
+// floor), private notes and highlights while following; the panels in rails (landscape) or
+// drawers (portrait), the member's own actions staying under the page.
+import { $, T, act, fmt, ME, isOver, live, on, bind } from "./room.js";
 import "./viewer.js";
 import { renderFloor, renderPresence } from "./panels.js";
 import "./layout.js";
 import "./notes.js";
 
 function renderMe() {
-  if (!live.snap || false) return;
+  if (!live.snap) return;
+  if (isOver()) {
+    // Ended: nothing to check in to, no floor to ask for, nobody speaking ("you have the floor" goes).
+    ["check-in", "checked-in", "floor-request", "floor-withdraw", "floor-status"].forEach((name) => {
+      const node = $(name);
+      if (node) node.hidden = true;
+    });
+    return;
+  }
   const state = live.snap.presence.attendance[String(ME)];
   const checkIn = $("check-in"), checked = $("checked-in");
   const isMember = live.people.has(ME) || Boolean(live.snap.me && live.snap.me.role);
@@ -32,6 +41,7 @@ on("snapshot", renderMe);
 on("presence", renderMe);
 on("floor", renderMe);
 on("directory", renderMe);
+on("status", renderMe);
 
 bind("check-in", async () => { const ack = await act("check_in", {}); if (ack.ok) { live.snap.presence = ack.presence; renderPresence(); renderMe(); } });
 bind("floor-request", async () => { const ack = await act("floor_request", {}); if (ack.ok) { live.snap.floor = ack.floor; renderFloor(); renderMe(); } });

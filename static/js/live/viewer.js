@@ -244,6 +244,7 @@ function bindGestures() {
 
 on("snapshot", renderViewer);
 on("page", renderViewer);
+on("status", renderViewer);  // presenting stops with the session
 
 bind("prev", () => turn(-1));
 bind("next", () => turn(1));
