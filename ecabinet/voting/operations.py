@@ -126,20 +126,21 @@ def open_ballot(ballot, *, actor, override_reason=None):
                            required=presence["quorum_required"], total=presence["total_voting"])
     voters = eligible_voters(meeting, people)
     now = utcnow()
-    ballot.status = BallotStatus.OPEN
-    ballot.opened_at = now
-    ballot.opened_by_id = getattr(actor, "id", None)
-    ballot.closes_at = now + timedelta(seconds=ballot.time_limit_s) if ballot.time_limit_s else None
-    ballot.tie = TieRule(working_rules.tie)
-    ballot.member_total = presence["total_voting"]
-    ballot.present_total = len(voters)
-    ballot.eligible_count = len(voters)
-    ballot.quorum_met = presence["quorum_met"]
-    ballot.quorum_required = presence["quorum_required"]
-    ballot.override_reason = override_reason if not presence["quorum_met"] else None
+    # Flushed in a savepoint (begin_nested flushes what is pending first, so the change is made in it):
+    # the partial unique index allows one open ballot per session.
     with unique_or(db.session, lambda: Conflict(_("Another ballot of this session is open: close it first."),
                                                 code="another_ballot_open")):
-        pass  # flushes the status change: the partial unique index allows one open ballot per session
+        ballot.status = BallotStatus.OPEN
+        ballot.opened_at = now
+        ballot.opened_by_id = getattr(actor, "id", None)
+        ballot.closes_at = now + timedelta(seconds=ballot.time_limit_s) if ballot.time_limit_s else None
+        ballot.tie = TieRule(working_rules.tie)
+        ballot.member_total = presence["total_voting"]
+        ballot.present_total = len(voters)
+        ballot.eligible_count = len(voters)
+        ballot.quorum_met = presence["quorum_met"]
+        ballot.quorum_required = presence["quorum_required"]
+        ballot.override_reason = override_reason if not presence["quorum_met"] else None
     # In random key order: the voter rows' place in the table says nothing about who they are.
     voter_rows = sorted(({"id": random_key(), "ballot_id": ballot.id, "user_id": user_id, "for_user_id": for_user,
                           "voted": False, "by_hand": False} for user_id, for_user in voters), key=lambda r: r["id"])
@@ -175,8 +176,14 @@ def cast_vote(ballot_id, voter, choice, *, actor=None):
     {"ballot_id", "meeting_id", "receipt"?, "changed"?}. Raises NotFound (ballot not visible),
     NotAllowed (not an eligible voter), InvalidState (not open, already voted)."""
     choice = clean_choice(choice)
-    found = _locked_ballot(ballot_id)
     by_hand = actor is not None
+    if by_hand:
+        ballot = db.session.get(Ballot, ballot_id)
+        if ballot is None or not access.can_view_ballot(actor, ballot):
+            raise NotFound(_("This ballot does not exist or is not visible to you."), code="ballot_not_found")
+        if not access.can_record_by_hand(actor, ballot):
+            raise NotAllowed(_("Only the secretary records votes by hand."))
+    found = _locked_ballot(ballot_id)
     if found is not None and found.status == BallotStatus.OPEN:
         receipt = secrecy.new_tracker() if found.secret else None
         sealed = secrecy.seal(receipt, ballot_id, voter.id) if found.secret else None
