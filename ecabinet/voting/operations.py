@@ -212,14 +212,14 @@ def _refused_or_changed(ballot_id, voter, choice, *, actor):
         raise NotFound(_("This ballot does not exist or is not visible to you."), code="ballot_not_found")
     if actor is not None and not access.can_record_by_hand(actor, ballot):
         raise NotAllowed(_("Only the secretary records votes by hand."))
+    if ballot.status != BallotStatus.OPEN:
+        raise InvalidState(_("This ballot is not open for voting."), code="ballot_not_open")
     voter_row = access.voter_row(voter, ballot)
     if voter_row is None:
         if actor is not None:
             raise InvalidValue(_("This person is not an eligible voter of this ballot."), code="not_eligible",
                                field="user_id")
         raise NotAllowed(_("You are not an eligible voter of this ballot."), code="not_eligible")
-    if ballot.status != BallotStatus.OPEN:
-        raise InvalidState(_("This ballot is not open for voting."), code="ballot_not_open")
     if not voter_row.voted:  # the account was deactivated between the two statements
         raise NotAllowed(_("You are not an eligible voter of this ballot."), code="not_eligible")
     if not ballot.allow_change:
