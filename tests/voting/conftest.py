@@ -6,6 +6,7 @@ from ecabinet.live import operations as live
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import MeetingStatus, Role
 from tests.factories import create_meeting, create_secretariat, create_user
+from tests.live.conftest import _short_grace, room  # noqa: F401  (the live tests' server fixtures)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import threading
 
 import requests
 
-from tests.live.conftest import Tablet, api_token, room, tablets, wait_for, _short_grace  # noqa: F401
+from tests.live.conftest import Tablet, api_token, wait_for
 
 BALLOT_EVENTS = (*Tablet.EVENTS, "ballot", "ballot_result")
 

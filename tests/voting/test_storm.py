@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.live.conftest import _short_grace  # noqa: F401
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import vote_storm  # noqa: E402

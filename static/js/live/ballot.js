@@ -38,7 +38,40 @@ on("snapshot", () => {
   (snap.open_ballots || []).forEach((ballot) => merge(Object.assign({ status: "open" }, ballot)));
   changed();
 });
-socket.on("ballot", (payload) => { if (payload.meeting_id === cfg.meeting_id) { merge(payload); changed(); } });
+socket.on("ballot", (payload) => {
+  if (payload.meeting_id !== cfg.meeting_id) return;
+  const known = ballots.get(payload.ballot_id);
+  merge(payload);
+  if (payload.status === "open" && !isDisplay && (!known || known.eligible === undefined)) learnMyPart(payload.ballot_id);
+  changed();
+});
+
+// The room's `ballot` says nothing about the caller: a checked-in member with a vote shows the
+// sheet at once (the server decides on the vote), and the ballot's own answer (eligible, voted,
+// my vote) follows, spread over a moment so that a full room does not ask all at once.
+function likelyVoter() {
+  const snap = live.snap;
+  if (!snap || !snap.can_vote) return false;
+  const state = snap.presence && snap.presence.attendance[String(cfg.user_id)];
+  return state === "present" || state === "present_online";
+}
+function learnMyPart(ballotId) {
+  const ballot = ballots.get(ballotId);
+  if (ballot && ballot.eligible === undefined) ballot.eligible = likelyVoter();
+  setTimeout(async () => {
+    try {
+      const response = await fetch(ballotUrl(ballotId), { credentials: "same-origin" });
+      if (!response.ok) return;
+      const data = await response.json();
+      const current = ballots.get(ballotId);
+      if (!current || current.status !== "open") return;
+      current.eligible = data.eligible;
+      current.voted = data.voted || current.voted;
+      if (data.my_vote) current.my_vote = data.my_vote;
+      changed();
+    } catch (_e) { /* the sheet stays as it is; the server decides on the vote */ }
+  }, 500 + Math.random() * 2500);
+}
 socket.on("ballot_result", (payload) => {
   if (payload.meeting_id !== cfg.meeting_id) return;
   results.set(payload.ballot_id, payload);
