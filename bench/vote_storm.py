@@ -133,7 +133,7 @@ async def _http_vote(http, url, ballot_id, token, choice, timeout):
 CHOICES = ("yes", "no", "abstain")
 
 
-async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=60, connect_concurrency=64,
+async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120, connect_concurrency=64,
                 open_path="/api/v1/ballots/{id}/open", close_path="/api/v1/ballots/{id}/close"):
     """Run the storm; returns a dict of figures and the per-voter replies."""
     tablets = [StormTablet(url, token, meeting_id) for token in tokens]

@@ -53,6 +53,7 @@ function prepareForm() {
     const reply = await api("POST", config.ballots_url, body);
     if (!reply.ok) { toast((reply.data.error && reply.data.error.message) || S.error); return; }
     form.reset();
+    form.closest("details").open = false;
     refresh();
   });
   return el("details", { class: "ballot-prepare" }, el("summary", {}, S.prepare), form);
@@ -124,6 +125,12 @@ function ballotRow(item) {
   return row;
 }
 
+// The open ballot first (the count the chair watches), then those prepared, then the results.
+const ORDER = { open: 0, draft: 1, closed: 2 };
+function ordered() {
+  return list.slice().sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || (b.id - a.id));
+}
+
 // The form is built once per snapshot (its agenda) and kept across renders: counts arrive several
 // times a second while a ballot is open, and a question being typed must not be lost.
 let form = null;
@@ -132,8 +139,8 @@ function render() {
   panel.replaceChildren(
     el("div", { class: "live-panel__head" }, el("h2", { id: "ballots-h" }, S.ballots),
       el("a", { class: "btn btn--compact", href: config.csv_url, download: "" }, S.export)),
-    el("div", { class: "live-panel__body stack-s" }, form,
-      el("ol", { class: "ballot-items" }, list.slice().reverse().map(ballotRow))));
+    el("div", { class: "live-panel__body stack-s" },
+      el("ol", { class: "ballot-items" }, ordered().map(ballotRow)), form));
 }
 
 let pending = null;
