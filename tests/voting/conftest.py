@@ -44,3 +44,15 @@ class Hall:
 @pytest.fixture
 def hall():
     return Hall()
+
+
+@pytest.fixture(autouse=True)
+def _no_coalesced_progress(request, monkeypatch):
+    """In-process tests run on the test's one connection: the coalesced `ballot` progress is a
+    background task that would read on it at any moment. Real servers send it
+    (tests/voting/test_server.py); here it is left out."""
+    if "live_server" in request.fixturenames:
+        return
+    from ecabinet.voting import events
+
+    monkeypatch.setattr(events, "announce_progress", lambda _meeting_id: None)

@@ -155,12 +155,10 @@ SOCKET_OUTCOME = {"anonymous": "refused", "stranger": "ballot_not_found", "other
 @pytest.fixture
 def socket_for(app, bearer, login, monkeypatch):
     from ecabinet.live import events
-    from ecabinet.voting import events as voting_events
 
-    # No background tasks on the test's one connection: the grace-period check, the coalesced
-    # `ballot` (tests/voting/test_server.py hears it from a real server).
+    # No background task on the test's one connection: the grace-period check (and the coalesced
+    # `ballot`: tests/voting/conftest.py).
     monkeypatch.setattr(events, "_announce_if_still_lost", lambda *_args: None)
-    monkeypatch.setattr(voting_events, "announce_progress", lambda _meeting_id: None)
     opened = []
 
     def connect(user):
