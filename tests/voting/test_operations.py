@@ -298,3 +298,24 @@ def test_a_prepared_ballot_may_be_removed_an_opened_one_not(hall):
     opened = _open(hall, _ballot(hall))
     with pytest.raises(InvalidState):
         operations.delete_ballot(opened, actor=hall.secretariat)
+
+
+def test_the_minutes_and_the_csv_take_the_stored_result(hall):
+    from ecabinet.voting import export
+
+    ballot = _open(hall, _ballot(hall, agenda_item=hall.meeting.agenda_items[0]))
+    for user, choice in zip(hall.voters, ("yes", "yes", "yes", "abstain")):
+        _vote(ballot, user, choice)
+    _vote(ballot, hall.members[3], "no", actor=hall.secretary)
+    operations.close_ballot(ballot, actor=hall.chair)
+    db.session.commit()
+    (record,) = payloads.minutes_records(hall.meeting)
+    assert record["counts"] == {"yes": 3, "no": 1, "abstain": 1, "not_voted": 0}
+    assert (record["result"], record["result_label"], record["rule"]) == ("passed", "Thông qua", "majority_of_members")
+    assert record["agenda_item_title"] == hall.meeting.agenda_items[0].title and record["by_hand"] == 1
+    assert {v["user_id"]: (v["choice"], v["by_hand"]) for v in record["votes"]}[hall.members[3].id] == ("no", True)
+    lines = export.ballot_csv(ballot).splitlines()
+    assert lines[0].startswith("ballot_id,question") and ",3,1,1,0,1,passed," in lines[1]
+    assert sum(1 for line in lines if line.endswith(",0") or line.endswith(",1")) >= 5
+    summary = export.meeting_csv(hall.meeting, [ballot]).splitlines()
+    assert len(summary) == 2 and summary[1] == lines[1]
