@@ -140,8 +140,18 @@ async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120,
     limit = asyncio.Semaphore(connect_concurrency)
 
     async def connect(tablet):
+        # As a tablet does: a connection refused or dropped while a loaded server accepts hundreds
+        # at once is tried again (a vote is never retried: its answer is what the storm measures).
         async with limit:
-            await tablet.connect_and_join()
+            for attempt in range(3):
+                try:
+                    await tablet.connect_and_join()
+                    return
+                except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                    if attempt == 2:
+                        raise
+                    await tablet.close()
+                    await asyncio.sleep(1 + attempt)
 
     started = time.monotonic()
     await asyncio.gather(*(connect(t) for t in tablets))
