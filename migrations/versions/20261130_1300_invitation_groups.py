@@ -1,7 +1,7 @@
 """A body's saved invitation groups ("Lãnh đạo UBND", "Thủ trưởng các sở"), invited to a session in one action.
 
 Revision ID: 5b7e2f1a9c3d
-Revises: 8c6e68f8ff0b
+Revises: 6b600af5a01a
 Create Date: 2026-11-30 13:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b7e2f1a9c3d'
-down_revision = '8c6e68f8ff0b'
+down_revision = '6b600af5a01a'
 branch_labels = None
 depends_on = None
 

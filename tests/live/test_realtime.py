@@ -242,9 +242,10 @@ def test_a_stranger_is_refused_by_every_session_event_and_nothing_is_pushed(sess
         if name.startswith("test_") or name == "leave":
             continue
         ack = stranger.emit(name, {"meeting_id": meeting.id, "user_id": members[0].id, "agenda_item_id": 1,
-                                   "document_id": 1, "page": 1, "attendance": "present"}, callback=True)
+                                   "document_id": 1, "page": 1, "attendance": "present", "ballot_id": 1,
+                                   "choice": "yes"}, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] in {"meeting_not_found", "not_participant",
-                                                               "not_presenter"}, (name, ack)
+                                                               "not_presenter", "ballot_not_found"}, (name, ack)
     assert [event for event in watcher.get_received() if event["name"] != "presence"] == []
 
 

@@ -1,0 +1,159 @@
+"""Voting storm benchmark: N members vote at once through the socket and the API, E-Cabinet on SQLite
+and PostgreSQL against a bare python-socketio server that only acknowledges, in the same run.
+
+    .venv/bin/python bench/bench_voting.py                      # N = 100, 500, 1000; sqlite and postgres
+    .venv/bin/python bench/bench_voting.py --sizes 100 --dbs sqlite
+
+For every N and database: a fresh database seeded with N checked-in members and a prepared ballot
+(bench/vote_storm.py), a real `ecabinet run` process; the tablets connect and join, the chair opens
+the ballot, each tablet votes when the `ballot` event reaches it (even ones through `vote`, odd ones
+through POST /api/v1/ballots/<id>/votes), then replays through the other channel, the chair closes,
+every tablet waits for `ballot_result`. Printed: connect+join s, opening → all acks ms, closing →
+result on every tablet ms, errors, timeouts, replays refused, results received, server CPU s.
+"""
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import vote_storm  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port, process, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fresh_database(kind, workdir, n):
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / f'vote-{n}.db'}"
+    import sqlalchemy as sa
+
+    url = os.environ.get("ECABINET_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_bench_voting")
+    engine = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = sa.make_url(url).database
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url
+
+
+def seed(url, workdir, n):
+    os.environ["ECABINET_INSTANCE_DIR"] = str(workdir)
+    from flask_migrate import upgrade
+
+    from ecabinet import create_app
+    from ecabinet.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.test_request_context():
+        upgrade(revision="heads")
+        seeded = vote_storm.seed(url, n)
+        db.session.remove()
+        db.engine.dispose()
+    return seeded
+
+
+def run_ecabinet(kind, n, workdir):
+    url = fresh_database(kind, workdir, n)
+    meeting_id, ballot_id, chair, tokens = seed(url, workdir, n)
+    port = free_port()
+    env = dict(os.environ, ECABINET_DATABASE_URL=url, ECABINET_INSTANCE_DIR=str(workdir), ECABINET_SECRET_KEY="bench",
+               ECABINET_STORAGE_DIR=str(workdir / "storage"))
+    process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env,
+                               stdout=open(workdir / f"server-{kind}-{n}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        wait_port(port, process)
+        before = cpu_seconds(process.pid)
+        figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", meeting_id, ballot_id, chair, tokens))
+        figures["server_cpu_s"] = cpu_seconds(process.pid) - before
+        return figures
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def run_baseline(n):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "vote_baseline_server.py"), str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        wait_port(port, process)
+        before = cpu_seconds(process.pid)
+        figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", 1, 1, None, [f"t{i}" for i in range(n)]))
+        figures["server_cpu_s"] = cpu_seconds(process.pid) - before
+        return figures
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def row(n, server, f):
+    ms = lambda s: f"{s * 1000:.0f}" if s is not None else "–"  # noqa: E731
+    return (f"| {n} | {server} | {f['connect_join_s']:.2f} | {ms(f['all_acks_s'])} | {ms(f['all_results_s'])} "
+            f"| {f['errors']} / {f['timeouts']} | {f['replays_refused']} | {f['results_received']} | {f['server_cpu_s']:.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,500,1000")
+    parser.add_argument("--dbs", default="sqlite,postgres")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    lines = ["| N | server | connect+join s | opening → all acks ms | closing → result on every tablet ms "
+             "| errors / timeouts | replays refused | results received | server CPU s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            for kind in args.dbs.split(","):
+                workdir = Path(tmp) / f"{kind}-{n}"
+                workdir.mkdir()
+                figures = run_ecabinet(kind, n, workdir)
+                lines.append(row(n, f"ecabinet {kind}", figures))
+                results.append({"n": n, "server": kind, **{k: v for k, v in figures.items()
+                                                            if k not in ("acks", "results", "closed")}})
+                print(lines[-1], flush=True)
+            figures = run_baseline(n)
+            lines.append(row(n, "baseline", figures))
+            results.append({"n": n, "server": "baseline", **{k: v for k, v in figures.items()
+                                                             if k not in ("acks", "results", "closed")}})
+            print(lines[-1], flush=True)
+    print("\n".join(lines))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Who may do what with ballots. The API, the socket event and the pages call these; nothing else decides.
+
+- prepare a ballot: the session's chair or secretary, or its body's secretariat;
+- open and close it: the chair (and the session's secretary running the console with the chair:
+  meetings.access.can_chair);
+- vote: an eligible voter, fixed when the ballot opened (checked-in members with a vote, and
+  stand-ins when the session lets them vote): a row of `ballot_voters`;
+- record a vote by hand for a member without a working tablet: the session's secretary or the
+  body's secretariat;
+- see a ballot: whoever sees the session (a prepared ballot: those who may prepare it); the counts
+  while it is open and who has not voted: the chair, the secretary and the secretariat.
+"""
+from sqlalchemy import and_, exists, select
+
+from ecabinet.accounts.models import User
+from ecabinet.extensions import db
+from ecabinet.meetings import access as meetings_access
+from ecabinet.voting.models import Ballot, BallotStatus, BallotVoter
+
+
+def _active(user):
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def can_prepare_ballots(user, meeting):
+    return _active(user) and (meetings_access.can_chair(user, meeting)
+                              or meetings_access.can_manage_meeting(user, meeting))
+
+
+def can_view_ballot(user, ballot):
+    if not meetings_access.can_view_meeting(user, ballot.meeting):
+        return False
+    return ballot.status != BallotStatus.DRAFT or can_prepare_ballots(user, ballot.meeting)
+
+
+def can_edit_ballot(user, ballot):
+    """Change or delete a prepared ballot (not once it opened)."""
+    return can_prepare_ballots(user, ballot.meeting)
+
+
+def can_run_ballot(user, ballot):
+    """Open and close: the chair of the session (meetings.access.can_chair)."""
+    return _active(user) and meetings_access.can_chair(user, ballot.meeting)
+
+
+def can_see_counts_in(user, meeting):
+    """The count per choice of the session's open ballots, and who has not voted yet."""
+    return _active(user) and (meetings_access.can_chair(user, meeting)
+                              or meetings_access.can_manage_meeting(user, meeting))
+
+
+def can_see_live_counts(user, ballot):
+    return can_see_counts_in(user, ballot.meeting)
+
+
+def can_record_by_hand(user, ballot):
+    return _active(user) and meetings_access.can_manage_meeting(user, ballot.meeting)
+
+
+def voter_row(user, ballot):
+    if not _active(user):
+        return None
+    return db.session.execute(
+        select(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def can_vote(user, ballot):
+    """An eligible voter of this ballot (fixed when it opened); whether it is open is the operation's
+    409, whether they voted already its other 409."""
+    return voter_row(user, ballot) is not None
+
+
+def first_vote_clause(ballot_id, user_id):
+    """can_vote of a voter who has not voted yet, on an open ballot, as SQL: the WHERE of the vote's
+    one conditional UPDATE of ballot_voters (voting.operations.cast_vote). The ballot's status is
+    checked in the same statement, so a vote can never land after the closing commit."""
+    active = exists().where(User.id == user_id, User.active.is_(True))
+    still_open = exists().where(Ballot.id == ballot_id, Ballot.status == BallotStatus.OPEN)
+    return and_(BallotVoter.ballot_id == ballot_id, BallotVoter.user_id == user_id,
+                BallotVoter.voted.is_(False), active, still_open)

@@ -1,0 +1,343 @@
+"""State changes of ballots. They enforce the rules, flush and audit; the adapter commits and broadcasts.
+
+The vote is the hot path (hundreds of tablets within a second): one locking read of the ballot, one
+conditional UPDATE of the voter's row (voting.access.first_vote_clause: eligible, not voted yet, the
+ballot still open), one INSERT. Only when the UPDATE changes nothing are the full checks run, to say
+why. Votes are not written to the audit log one by one: an entry per vote would serialise every vote
+on the log's lock and, for a secret ballot, put the order of voting beside the votes.
+
+Opening and closing race with votes and with each other (the chair, the time limit's job on every
+process): a vote takes a shared lock on the ballot's row (PostgreSQL; SQLite writes one at a time)
+and checks the ballot is open in its UPDATE; closing is one conditional UPDATE (`status = 'open'`)
+that only one caller wins, then counts what was stored before it.
+"""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, insert, select, update
+
+from ecabinet.audit.operations import record
+from ecabinet.bodies.models import DecisionRule, TieRule
+from ecabinet.core.db import unique_or, utcnow
+from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
+from ecabinet.extensions import db
+from ecabinet.live import rows
+from ecabinet.meetings.models import PRESENT_STATES, Attendance, MeetingStatus, Role
+from ecabinet.meetings.queries import rules_of
+from ecabinet.voting import access, rules, secrecy
+from ecabinet.voting.models import (
+    Ballot, BallotStatus, BallotVoter, Choice, Outcome, SecretVote, Vote, random_key,
+)
+
+MAX_TIME_LIMIT_S = 24 * 3600
+PREPARABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.LIVE}
+_PRESENT = frozenset(a.value for a in PRESENT_STATES)
+_MEMBER_ROLES = frozenset({Role.CHAIR.value, Role.MEMBER.value})
+
+
+# -- preparing ------------------------------------------------------------------------------------
+
+
+def _clean_rule(rule, meeting):
+    if rule is None:
+        return DecisionRule(rules_of(meeting).decision_rule)
+    try:
+        return DecisionRule(rule)
+    except ValueError:
+        raise InvalidValue(_("Unknown decision rule."), field="rule") from None
+
+
+def _clean_time_limit(seconds):
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 10 <= seconds <= MAX_TIME_LIMIT_S:
+        raise InvalidValue(_("The time limit must be between 10 seconds and 24 hours."), field="time_limit_s")
+    return seconds
+
+
+def create_ballot(meeting, *, actor, question, agenda_item=None, secret=False, rule=None, allow_change=False,
+                  time_limit_s=None):
+    """Prepare a ballot for the session (the rule defaults to the body's decision rule)."""
+    if meeting.status not in PREPARABLE_STATUSES:
+        raise InvalidState(_("This session has ended: no more ballots can be prepared."), code="meeting_closed")
+    question = (question or "").strip()
+    if not question:
+        raise InvalidValue(_("The question is required."), field="question")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.id:
+        raise InvalidValue(_("No such agenda item in this session."), field="agenda_item_id")
+    ballot = Ballot(meeting_id=meeting.id, meeting=meeting, agenda_item=agenda_item, question=question,
+                    secret=bool(secret), rule=_clean_rule(rule, meeting), allow_change=bool(allow_change),
+                    time_limit_s=_clean_time_limit(time_limit_s), status=BallotStatus.DRAFT,
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(ballot)
+    db.session.flush()
+    record("voting.ballot_prepared", actor=actor, obj=ballot, meeting_id=meeting.id, secret=ballot.secret,
+           rule=ballot.rule.value)
+    return ballot
+
+
+def delete_ballot(ballot, *, actor):
+    """A prepared ballot may be withdrawn; one that was opened is part of the record."""
+    if ballot.status != BallotStatus.DRAFT:
+        raise InvalidState(_("Only a ballot that has not been opened can be removed."), code="ballot_not_draft")
+    record("voting.ballot_removed", actor=actor, obj=ballot, meeting_id=ballot.meeting_id)
+    db.session.delete(ballot)
+    db.session.flush()
+
+
+# -- opening --------------------------------------------------------------------------------------
+
+
+def eligible_voters(meeting, people):
+    """(user_id, for_user_id) of those who may vote now: checked-in members with a vote, and present
+    stand-ins for members they replace when the session lets stand-ins vote. `people`: live.rows.people."""
+    substituted = {user_id for user_id, _r, _v, state, _n, _d in people if state == Attendance.SUBSTITUTED.value}
+    voters = []
+    for user_id, role, can_vote, state, _note, delegate_for in people:
+        if state not in _PRESENT:
+            continue
+        if role in _MEMBER_ROLES and can_vote:
+            voters.append((user_id, None))
+        elif (role == Role.DELEGATE.value and meeting.delegates_may_vote and delegate_for is not None
+              and delegate_for in substituted):
+            voters.append((user_id, delegate_for))
+    return voters
+
+
+def open_ballot(ballot, *, actor, override_reason=None):
+    """Open the ballot: quorum (the session's frozen rules, live presence) or a recorded override;
+    the rule, the tie rule, the member total and the eligible voters are fixed now."""
+    meeting = ballot.meeting
+    if ballot.status != BallotStatus.DRAFT:
+        raise InvalidState(_("This ballot has already been opened."), code="ballot_not_draft")
+    if meeting.status != MeetingStatus.LIVE:
+        raise InvalidState(_("Ballots open only while the session is in progress."), code="meeting_not_live")
+    override_reason = (override_reason or "").strip() or None
+    if override_reason is not None and len(override_reason) > 1000:
+        raise InvalidValue(_("The reason is too long (at most 1000 characters)."), field="override_reason")
+    working_rules = rules_of(meeting)
+    people = rows.people(meeting)
+    presence = rows.presence_counts(meeting.id, people, working_rules)
+    if not presence["quorum_met"] and override_reason is None:
+        raise InvalidState(_("There is no quorum: %(present)d of %(total)d members present, %(required)d needed. "
+                             "Give a reason to open the ballot anyway.", present=presence["present_voting"],
+                             total=presence["total_voting"], required=presence["quorum_required"]),
+                           code="no_quorum", present=presence["present_voting"],
+                           required=presence["quorum_required"], total=presence["total_voting"])
+    voters = eligible_voters(meeting, people)
+    now = utcnow()
+    # Flushed in a savepoint (begin_nested flushes what is pending first, so the change is made in it):
+    # the partial unique index allows one open ballot per session.
+    with unique_or(db.session, lambda: Conflict(_("Another ballot of this session is open: close it first."),
+                                                code="another_ballot_open")):
+        ballot.status = BallotStatus.OPEN
+        ballot.opened_at = now
+        ballot.opened_by_id = getattr(actor, "id", None)
+        ballot.closes_at = now + timedelta(seconds=ballot.time_limit_s) if ballot.time_limit_s else None
+        ballot.tie = TieRule(working_rules.tie)
+        ballot.member_total = presence["total_voting"]
+        ballot.present_total = len(voters)
+        ballot.eligible_count = len(voters)
+        ballot.quorum_met = presence["quorum_met"]
+        ballot.quorum_required = presence["quorum_required"]
+        ballot.override_reason = override_reason if not presence["quorum_met"] else None
+    # In random key order: the voter rows' place in the table says nothing about who they are.
+    voter_rows = sorted(({"id": random_key(), "ballot_id": ballot.id, "user_id": user_id, "for_user_id": for_user,
+                          "voted": False, "by_hand": False} for user_id, for_user in voters), key=lambda r: r["id"])
+    for start in range(0, len(voter_rows), 400):
+        db.session.execute(insert(BallotVoter).values(voter_rows[start:start + 400]))
+    record("voting.ballot_opened", actor=actor, obj=ballot, meeting_id=meeting.id, eligible=len(voters),
+           member_total=ballot.member_total, quorum_met=ballot.quorum_met, override_reason=ballot.override_reason)
+    return ballot
+
+
+# -- voting ---------------------------------------------------------------------------------------
+
+
+def clean_choice(value):
+    try:
+        return Choice(value)
+    except ValueError:
+        raise InvalidValue(_("The choice must be one of: yes, no, abstain."), code="invalid_choice",
+                           field="choice") from None
+
+
+def _locked_ballot(ballot_id):
+    """(id, meeting_id, secret, allow_change, status) with a shared lock on the row (PostgreSQL): a
+    closing waits for the votes in progress, and votes after it see it closed."""
+    return db.session.execute(
+        select(Ballot.id, Ballot.meeting_id, Ballot.secret, Ballot.allow_change, Ballot.status)
+        .where(Ballot.id == ballot_id).with_for_update(read=True)
+    ).first()
+
+
+def cast_vote(ballot_id, voter, choice, *, actor=None):
+    """`voter` votes `choice` (by hand when `actor`, the secretary, records it). Returns
+    {"ballot_id", "meeting_id", "receipt"?, "changed"?}. Raises NotFound (ballot not visible),
+    NotAllowed (not an eligible voter), InvalidState (not open, already voted)."""
+    choice = clean_choice(choice)
+    by_hand = actor is not None
+    if by_hand:
+        ballot = db.session.get(Ballot, ballot_id)
+        if ballot is None or not access.can_view_ballot(actor, ballot):
+            raise NotFound(_("This ballot does not exist or is not visible to you."), code="ballot_not_found")
+        if not access.can_record_by_hand(actor, ballot):
+            raise NotAllowed(_("Only the secretary records votes by hand."))
+    found = _locked_ballot(ballot_id)
+    if found is not None and found.status == BallotStatus.OPEN:
+        receipt = secrecy.new_tracker() if found.secret else None
+        sealed = secrecy.seal(receipt, ballot_id, voter.id) if found.secret else None
+        claimed = db.session.execute(
+            update(BallotVoter).where(access.first_vote_clause(ballot_id, voter.id))
+            .values(voted=True, by_hand=by_hand, sealed_receipt=sealed)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed == 1:
+            if found.secret:
+                db.session.execute(insert(SecretVote).values(id=random_key(), ballot_id=ballot_id,
+                                                             choice=choice, tracker=receipt))
+                return {"ballot_id": ballot_id, "meeting_id": found.meeting_id, "receipt": receipt}
+            db.session.execute(insert(Vote).values(ballot_id=ballot_id, user_id=voter.id, choice=choice,
+                                                   by_hand=by_hand, recorded_by_id=getattr(actor, "id", None),
+                                                   cast_at=utcnow()))
+            return {"ballot_id": ballot_id, "meeting_id": found.meeting_id}
+    return _refused_or_changed(ballot_id, voter, choice, actor=actor)
+
+
+def _refused_or_changed(ballot_id, voter, choice, *, actor):
+    """The full checks, in order, when the vote's UPDATE changed nothing: why not, or a change of vote."""
+    ballot = db.session.get(Ballot, ballot_id)
+    caller = actor or voter
+    if ballot is None or not access.can_view_ballot(caller, ballot):
+        raise NotFound(_("This ballot does not exist or is not visible to you."), code="ballot_not_found")
+    if actor is not None and not access.can_record_by_hand(actor, ballot):
+        raise NotAllowed(_("Only the secretary records votes by hand."))
+    if ballot.status != BallotStatus.OPEN:
+        raise InvalidState(_("This ballot is not open for voting."), code="ballot_not_open")
+    voter_row = access.voter_row(voter, ballot)
+    if voter_row is None:
+        if actor is not None:
+            raise InvalidValue(_("This person is not an eligible voter of this ballot."), code="not_eligible",
+                               field="user_id")
+        raise NotAllowed(_("You are not an eligible voter of this ballot."), code="not_eligible")
+    if not voter_row.voted:  # the account was deactivated between the two statements
+        raise NotAllowed(_("You are not an eligible voter of this ballot."), code="not_eligible")
+    if not ballot.allow_change:
+        raise InvalidState(_("This vote has already been cast."), code="already_voted")
+    return _change_vote(ballot, voter_row, choice)
+
+
+def _still_open(ballot_id):
+    return exists().where(Ballot.id == ballot_id, Ballot.status == BallotStatus.OPEN)
+
+
+def _change_vote(ballot, voter_row, choice):
+    if ballot.secret:
+        receipt = secrecy.unseal(voter_row.sealed_receipt, ballot.id, voter_row.user_id)
+        changed = receipt is not None and db.session.execute(
+            update(SecretVote).where(SecretVote.ballot_id == ballot.id, SecretVote.tracker == receipt,
+                                     _still_open(ballot.id))
+            .values(choice=choice).execution_options(synchronize_session=False)).rowcount == 1
+    else:
+        receipt = None
+        changed = db.session.execute(
+            update(Vote).where(Vote.ballot_id == ballot.id, Vote.user_id == voter_row.user_id, _still_open(ballot.id))
+            .values(choice=choice, changed_at=utcnow()).execution_options(synchronize_session=False)).rowcount == 1
+    if not changed:
+        raise InvalidState(_("This ballot is not open for voting."), code="ballot_not_open")
+    reply = {"ballot_id": ballot.id, "meeting_id": ballot.meeting_id, "changed": True}
+    if receipt is not None:
+        reply["receipt"] = receipt
+    return reply
+
+
+# -- counting and closing -------------------------------------------------------------------------
+
+
+def live_tally(ballot):
+    """The counts from the stored rows (while open; a closed ballot's counts are its stored ones)."""
+    table = SecretVote if ballot.secret else Vote
+    counts = dict(db.session.execute(
+        select(table.choice, func.count()).where(table.ballot_id == ballot.id).group_by(table.choice)).all())
+    cast = {choice.value: counts.get(choice, 0) for choice in Choice}
+    return rules.Tally(cast["yes"], cast["no"], cast["abstain"], (ballot.eligible_count or 0) - sum(cast.values()))
+
+
+def voted_count(ballot_id):
+    return db.session.execute(select(func.count()).select_from(BallotVoter)
+                              .where(BallotVoter.ballot_id == ballot_id, BallotVoter.voted.is_(True))).scalar()
+
+
+def not_voted_ids(ballot_id):
+    return sorted(db.session.execute(select(BallotVoter.user_id).where(
+        BallotVoter.ballot_id == ballot_id, BallotVoter.voted.is_(False))).scalars())
+
+
+def my_vote(ballot, user):
+    """The caller's own vote while it can be shown: {choice} of an open ballot, {receipt} of a secret
+    one until it closes; None when they have not voted or are not a voter."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if ballot.secret:
+        if ballot.status != BallotStatus.OPEN:
+            return None
+        row = access.voter_row(user, ballot)
+        receipt = secrecy.unseal(row.sealed_receipt, ballot.id, user.id) if row is not None and row.voted else None
+        return {"receipt": receipt} if receipt else None
+    vote = db.session.execute(select(Vote).where(Vote.ballot_id == ballot.id, Vote.user_id == user.id)).scalar()
+    return {"choice": vote.choice.value, "by_hand": vote.by_hand} if vote else None
+
+
+def _chair_choice(ballot):
+    """How the session's chair voted (open ballots only: a secret ballot's votes have no voter)."""
+    if ballot.secret:
+        return None
+    chair_id = rows.chair_id(rows.people(ballot.meeting))
+    if chair_id is None:
+        return None
+    choice = db.session.execute(select(Vote.choice).where(Vote.ballot_id == ballot.id,
+                                                          Vote.user_id == chair_id)).scalar()
+    return choice.value if choice is not None else None
+
+
+def close_ballot(ballot, *, actor=None, by_time_limit=False):
+    """Close the ballot and store its counts and result for good. Only one caller wins the closing
+    (the chair, the time limit's job on any process): the others get 409 ballot_not_open (or False
+    with by_time_limit)."""
+    now = utcnow()
+    won = db.session.execute(
+        update(Ballot).where(Ballot.id == ballot.id, Ballot.status == BallotStatus.OPEN)
+        .values(status=BallotStatus.CLOSED, closed_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not won:
+        if by_time_limit:
+            return False
+        raise InvalidState(_("This ballot is not open."), code="ballot_not_open")
+    db.session.refresh(ballot)
+    tally = live_tally(ballot)
+    decision = rules.decide(ballot.rule.value, tally, member_total=ballot.member_total or 0,
+                            present_total=ballot.present_total or 0, tie=(ballot.tie or TieRule.FAILS).value,
+                            chair_choice=_chair_choice(ballot))
+    ballot.closed_by_id = getattr(actor, "id", None)
+    ballot.closed_by_time_limit = by_time_limit
+    ballot.count_yes, ballot.count_no, ballot.count_abstain = tally.yes, tally.no, tally.abstain
+    ballot.count_not_voted = tally.not_voted
+    ballot.count_by_hand = db.session.execute(select(func.count()).select_from(BallotVoter).where(
+        BallotVoter.ballot_id == ballot.id, BallotVoter.by_hand.is_(True))).scalar()
+    ballot.result = Outcome.PASSED if decision.passed else Outcome.FAILED
+    ballot.tied = decision.tied
+    ballot.decided_by_chair = decision.decided_by_chair
+    db.session.flush()
+    if ballot.secret:
+        secrecy.shuffle_at_close(ballot.id)
+    record("voting.ballot_closed", actor=actor, obj=ballot, meeting_id=ballot.meeting_id,
+           counts=ballot.counts, result=ballot.result.value, by_time_limit=by_time_limit)
+    return True
+
+
+def due_ballot_ids(now=None):
+    """Open ballots whose time limit has passed."""
+    now = now or utcnow()
+    return list(db.session.execute(select(Ballot.id).where(
+        and_(Ballot.status == BallotStatus.OPEN, Ballot.closes_at.is_not(None), Ballot.closes_at <= now))
+    ).scalars())
