@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 import socketio
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ecabinet.app import import_events
 from ecabinet.audit.models import AuditEntry
@@ -26,6 +26,7 @@ from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
 from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
 from ecabinet.meetings.models import AgendaItem, Attendance, Meeting, Participant
+from ecabinet.voting.models import Ballot, BallotStatus, BallotVoter, SecretVote, Vote
 from tests.live.conftest import Tablet, api_token
 
 pytestmark = pytest.mark.server
@@ -45,6 +46,7 @@ WHO = {
     "attendance": {"secretary", "secretariat"},     # can_mark_attendance
     "floor": PARTICIPANTS - {"secretary"},          # can_request_floor
     "chair_floor": {"chair", "secretary"},          # can_manage_floor
+    "voter": {"chair", "member"},                   # voting.access.can_vote: checked-in members at opening
 }
 NOT_CONNECTED = "not_authenticated"  # no login: refused at connect, the event is never sent
 
@@ -90,6 +92,11 @@ def _absentee_speaking(sweep, role):
     sweep.add_floor_request(sweep.ids["absentee"], granted=True)
 
 
+def _ballot_open(sweep, role):
+    """A ballot of the session just opened, with everyone present: its voters are fixed now."""
+    sweep.open_ballot()
+
+
 SWEEP = {
     "join": Row(_session, "room", changes=("connections",), hidden="not_participant",
                 refusal_records=("live.join_refused",), display=True),
@@ -112,6 +119,10 @@ SWEEP = {
     "floor_grant": Row(lambda i: {"meeting_id": i["meeting"], "user_id": i["absentee"]}, "chair_floor",
                        changes=("floor", "versions", "audit")),
     "floor_end": Row(_session, "chair_floor", prepare=_absentee_speaking, changes=("floor", "versions", "audit")),
+    # A guest, the secretary, the secretariat and a stand-in (the session does not let stand-ins vote)
+    # see the ballot but are no voters of it; to those who cannot see the session it does not exist.
+    "vote": Row(lambda i: {"ballot_id": i["ballot"], "choice": "yes"}, "voter", prepare=_ballot_open,
+                changes=("ballots",), refused="not_eligible", hidden="ballot_not_found"),
 }
 
 
@@ -144,7 +155,7 @@ def _state(connection, ids, versions):
 
 
 # The parts of a session a call may change, each read as rows. An event of another domain that
-# changes its own rows (voting's ballots and votes) adds them here, and resets them in its `prepare`.
+# changes its own rows (voting's ballots and votes) adds them here, and sets them up in its `prepare`.
 PARTS = {
     "session": lambda c, ids: (_rows(c, Meeting.__table__, Meeting.id == ids["meeting"]),
                                _rows(c, AgendaItem.__table__, AgendaItem.meeting_id == ids["meeting"])),
@@ -153,7 +164,16 @@ PARTS = {
     "attendance": lambda c, ids: _rows(c, Participant.__table__, Participant.meeting_id == ids["meeting"]),
     "floor": lambda c, ids: _rows(c, FloorRequest.__table__, FloorRequest.meeting_id == ids["meeting"]),
     "connections": lambda c, ids: _rows(c, LiveConnection.__table__),
+    "ballots": lambda c, ids: (
+        _rows(c, Ballot.__table__, Ballot.meeting_id == ids["meeting"]),
+        _rows(c, BallotVoter.__table__, BallotVoter.ballot_id.in_(_ballot_ids(ids))),
+        _rows(c, Vote.__table__, Vote.ballot_id.in_(_ballot_ids(ids))),
+        _rows(c, SecretVote.__table__, SecretVote.ballot_id.in_(_ballot_ids(ids)))),
 }
+
+
+def _ballot_ids(ids):
+    return select(Ballot.id).where(Ballot.meeting_id == ids["meeting"]).scalar_subquery()
 
 
 class Sweep:
@@ -199,6 +219,27 @@ class Sweep:
                     FloorRequest.meeting_id == self.ids["meeting"], FloorRequest.ended_at.is_(None))):
                 request.ended_at = utcnow()
             db.session.commit()
+            db.session.remove()
+
+    def open_ballot(self):
+        """Close the session's open ballot, if any, and open a new one by the chair (no quorum needed:
+        a recorded reason), everyone present, so its voters are the session's checked-in members."""
+        from ecabinet.accounts.models import User
+        from ecabinet.voting import operations as voting
+
+        with self.server.app.app_context():
+            db.session.execute(update(Ballot).where(Ballot.meeting_id == self.ids["meeting"],
+                                                    Ballot.status == BallotStatus.OPEN)
+                               .values(status=BallotStatus.CLOSED, closed_at=utcnow()))
+            for participant in db.session.scalars(select(Participant).where(
+                    Participant.meeting_id == self.ids["meeting"])):
+                participant.attendance = Attendance.PRESENT
+            meeting = db.session.get(Meeting, self.ids["meeting"])
+            chair = db.session.get(User, self.ids["chair"])
+            ballot = voting.create_ballot(meeting, actor=chair, question="Thông qua tờ trình kế hoạch đầu tư công?")
+            voting.open_ballot(ballot, actor=chair, override_reason="Kiểm tra quyền biểu quyết")
+            db.session.commit()
+            self.ids["ballot"] = ballot.id
             db.session.remove()
 
     def add_floor_request(self, user_id, granted=False):
