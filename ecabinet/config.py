@@ -103,6 +103,11 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "e-cabinet@localhost")
     MAIL_FROM_NAME = _env("MAIL_FROM_NAME", "E-Cabinet")
 
+    # Live ballots: at most one `ballot` progress event per session per interval per process, and how
+    # often each process looks for ballots past their time limit (seconds).
+    BALLOT_PROGRESS_INTERVAL = _env_float("BALLOT_PROGRESS_INTERVAL", 0.25)
+    BALLOT_TICK_SECONDS = _env_float("BALLOT_TICK_SECONDS", 1.0)
+
     # Digital signing (signing domain). Public address of this server: the CRL distribution point
     # written into issued certificates.
     PUBLIC_URL = _env("PUBLIC_URL") or "http://127.0.0.1:5000"

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from ecabinet.accounts.models import User
 from ecabinet.core.api import iso
+from ecabinet.core.timeutil import to_local
 from ecabinet.extensions import db
 from ecabinet.voting import access, operations
 from ecabinet.voting.models import (
@@ -130,6 +131,16 @@ def ballots_of(meeting_id, *, statuses=None):
 def minutes_records(meeting):
     """Every closed ballot of the session, in the order they were prepared, for the minutes."""
     return [minutes_record(b) for b in ballots_of(meeting.id, statuses=[BallotStatus.CLOSED])]
+
+
+def minutes_section(meeting):
+    """The session's closed ballots as the minutes store them (content["sections"]["ballots"], see
+    docs/minutes.md): the records above, their times as local ISO text (the minutes keep JSON)."""
+    records = minutes_records(meeting)
+    for record in records:
+        for key in ("opened_at", "closed_at"):
+            record[key] = to_local(record[key]).isoformat() if record[key] else None
+    return records
 
 
 def choice_label(choice):

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 
 from ecabinet.bodies.rules import WorkingRules
 from ecabinet.core.db import utcnow
+from ecabinet.core.timeutil import to_local
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.extensions import db
 from ecabinet.live import operations as live
@@ -319,3 +320,19 @@ def test_the_minutes_and_the_csv_take_the_stored_result(hall):
     assert sum(1 for line in lines if line.endswith(",0") or line.endswith(",1")) >= 5
     summary = export.meeting_csv(hall.meeting, [ballot]).splitlines()
     assert len(summary) == 2 and summary[1] == lines[1]
+
+
+def test_the_minutes_prefill_carries_the_stored_result(hall):
+    """Voting registers its section of the minutes: a closed ballot's stored values, as stored."""
+    from ecabinet.minutes import facts
+
+    ballot = _open(hall, _ballot(hall, agenda_item=hall.meeting.agenda_items[0]))
+    for user, choice in zip(hall.voters, ("yes", "no", "no", "abstain")):
+        _vote(ballot, user, choice)
+    operations.close_ballot(ballot, actor=hall.chair)
+    db.session.commit()
+    (section,) = facts.build(hall.meeting)["sections"]["ballots"]
+    assert section["id"] == ballot.id and section["question"] == ballot.question
+    assert section["counts"] == {"yes": 1, "no": 2, "abstain": 1, "not_voted": 1}
+    assert section["result"] == "failed" and section["member_total"] == ballot.member_total
+    assert section["closed_at"].startswith(to_local(ballot.closed_at).strftime("%Y-%m-%dT%H:%M"))
