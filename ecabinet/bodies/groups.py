@@ -1,4 +1,6 @@
 """A body's saved invitation groups: state changes and look-ups. They flush and audit; the caller commits."""
+import unicodedata
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
@@ -26,9 +28,14 @@ def _name_taken():
     return Conflict(_("This body already has a group with this name."), code="group_exists")
 
 
+def name_key(name):
+    """What makes two group names the same name: case and Unicode form do not count."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def _check_name_free(body, name, group=None):
     clash = db.session.execute(select(InvitationGroup.id).where(
-        InvitationGroup.body_id == body.id, func.lower(InvitationGroup.name) == name.lower())).scalar()
+        InvitationGroup.body_id == body.id, InvitationGroup.name_key == name_key(name))).scalar()
     if clash is not None and (group is None or clash != group.id):
         raise _name_taken()
 
@@ -46,7 +53,7 @@ def create_group(body, name, users, *, actor=None):
     name = _clean_name(name)
     _check_people(users)
     _check_name_free(body, name)
-    group = InvitationGroup(body_id=body.id, name=name)
+    group = InvitationGroup(body_id=body.id, name=name, name_key=name_key(name))
     with unique_or(db.session, _name_taken):
         db.session.add(group)
     _set_members(group, users)
@@ -59,7 +66,7 @@ def update_group(group, *, name=None, users=None, actor=None):
     if name is not None:
         name = _clean_name(name)
         _check_name_free(group.body, name, group)
-        group.name = name
+        group.name, group.name_key = name, name_key(name)
         with unique_or(db.session, _name_taken):
             pass
     if users is not None:

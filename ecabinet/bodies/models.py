@@ -152,11 +152,14 @@ class InvitationGroup(db.Model):
     one action. Kept by the body's secretariat; the people need not be on the body's roster."""
 
     __tablename__ = "invitation_groups"
-    __table_args__ = (UniqueConstraint("body_id", "name"),)
+    # Unique by name_key, the name case-folded in Python: SQLite's lower() folds only ASCII, so
+    # "Lãnh đạo UBND" and "LÃNH ĐẠO UBND" would both get in through two requests at once.
+    __table_args__ = (UniqueConstraint("body_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(400))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     body = relationship(Body)

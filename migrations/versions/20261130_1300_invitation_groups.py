@@ -21,10 +21,11 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('body_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=400), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['bodies.id'], name=op.f('fk_invitation_groups_body_id_bodies'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation_groups')),
-    sa.UniqueConstraint('body_id', 'name', name=op.f('uq_invitation_groups_body_id_name'))
+    sa.UniqueConstraint('body_id', 'name_key', name=op.f('uq_invitation_groups_body_id_name_key'))
     )
     with op.batch_alter_table('invitation_groups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_groups_body_id'), ['body_id'], unique=False)

@@ -3,11 +3,12 @@ invites the group, or a whole unit, to a session in one action; whoever takes pa
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from ecabinet.accounts import operations as accounts
 from ecabinet.bodies import groups
 from ecabinet.bodies import operations as bodies
-from ecabinet.bodies.models import BodyKind, InvitationGroupMember
+from ecabinet.bodies.models import BodyKind, InvitationGroup, InvitationGroupMember
 from ecabinet.core.db import utcnow
 from ecabinet.extensions import db
 from ecabinet.meetings import operations as meetings
@@ -66,6 +67,13 @@ def test_the_secretariat_saves_a_group_and_changes_it_through_the_api(app, beare
     # Vietnamese name order: Ư after U (Uyên, Ư, Ước).
     assert [p["full_name"] for p in group["people"]] == ["Lê Thị Uyên", "Vũ Thị Ư", "Hà Văn Ước"]
     assert api_request(app, province.office, "POST", url, {"name": "thủ trưởng các sở"}, bearer).status_code == 409
+    # Case beyond ASCII counts too, also for the database (SQLite's lower() would not see it).
+    assert api_request(app, province.office, "POST", url, {"name": "THỦ TRƯỞNG CÁC SỞ"}, bearer).status_code == 409
+    db.session.add(InvitationGroup(body_id=province.body.id, name="THỦ TRƯỞNG CÁC SỞ",
+                                   name_key=groups.name_key("THỦ TRƯỞNG CÁC SỞ")))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
     unknown = api_request(app, province.office, "POST", url, {"name": "X", "user_ids": [999999]}, bearer)
     assert unknown.status_code == 422 and unknown.get_json()["error"]["code"] == "user_not_found"
     for bad in ({"name": ""}, {"name": "Y", "user_ids": "1,2"}, {"name": "Y", "user_ids": [True]}):
