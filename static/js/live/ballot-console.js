@@ -26,6 +26,18 @@ const panel = el("section", { class: "card live-panel ballot-panel", "data-ballo
 const rail = document.querySelector('[data-rail="end"]') || document.querySelector("main");
 rail.prepend(panel);
 
+// Where the panel sits: at the top of the end rail; on a portrait screen, where the page needs the
+// height, in the attendance drawer, unless a ballot is open (then docked under the page, where the
+// chair watches the count fill in).
+const portrait = window.matchMedia("(max-width: 900px)");
+function place() {
+  const drawer = document.querySelector(".live-end-drawer");
+  const open = list.some((ballot) => ballot.status === "open");
+  const home = portrait.matches && drawer && !open ? drawer : rail;
+  if (panel.parentElement !== home) home.prepend(panel);
+}
+portrait.addEventListener("change", place);
+
 function field(label, input) {
   return el("label", { class: "field ballot-form__field" }, el("span", { class: "field__label" }, label), input);
 }
@@ -141,6 +153,7 @@ function render() {
       el("a", { class: "btn btn--compact", href: config.csv_url, download: "" }, S.export)),
     el("div", { class: "live-panel__body stack-s" },
       el("ol", { class: "ballot-items" }, ordered().map(ballotRow)), form));
+  place();
 }
 
 let pending = null;
