@@ -408,8 +408,10 @@ function showOnline() {
 
 // New documents, new versions and the end of the session. While the session is live and the user
 // may be in its room (data-live-room, decided on the server by the live domain) the reader listens
-// to the room; otherwise it opens no socket (joining a room it may not be in was refused and
-// audited) and refetches the document list when it is shown again, and now and then while shown.
+// to the room; otherwise it joins no room (joining a room it may not be in was refused and audited)
+// and refetches the document list when it is shown again, and now and then while shown. Either way
+// it keeps a connection: the server closes it when the account is signed out or deactivated
+// elsewhere, and the tablet then drops what it holds at once (a shared tablet, a lost tablet).
 const REFETCH_EVERY_MS = 120000;
 const OVER = ["ended", "archived"];
 const reader = {status: root.dataset.status, listening: false, lastFetch: 0};
@@ -439,14 +441,14 @@ async function refetch() {
   } catch (_error) { /* offline or interrupted: the next showing asks again */ }
 }
 
-function listen() {
+function connect(joinRoom) {
   const meetingId = Number(root.dataset.meetingId);
   const device = window.ecabinetDevice;
   const socket = window.io({transports: ["websocket", "polling"]});
   let connectedBefore = false;
-  reader.listening = true;
+  reader.listening = joinRoom;
   socket.on("connect", () => {
-    socket.emit("join", {meeting_id: meetingId});
+    if (joinRoom) socket.emit("join", {meeting_id: meetingId});
     if (device) device.sync(true);  // what this user may still hold may have changed meanwhile
     if (connectedBefore) refetch();  // what the room said while this tablet was away
     connectedBefore = true;
@@ -455,6 +457,7 @@ function listen() {
     if (device && error && error.data && error.data.code === "not_authenticated") device.signOut();
   });
   socket.on("disconnect", (reason) => { if (device && reason === "io server disconnect") device.check(); });
+  if (!joinRoom) return;
   socket.on("documents", (payload) => { if (payload && payload.meeting_id === meetingId) banner(text.list_changed); });
   socket.on("meeting", (payload) => {
     if (!payload || payload.meeting_id !== meetingId) return;
@@ -467,10 +470,9 @@ function bindLive() {
   window.addEventListener("offline", showOffline);
   window.addEventListener("online", () => { showOnline(); refetch(); });
   if (!navigator.onLine) showOffline();
-  if (root.dataset.liveRoom === "1" && typeof window.io === "function") {
-    listen();
-    return;
-  }
+  const joinRoom = root.dataset.liveRoom === "1";
+  if (typeof window.io === "function") connect(joinRoom);
+  if (joinRoom) return;
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") refetch(); });
   window.addEventListener("focus", refetch);
   setInterval(() => { if (document.visibilityState === "visible") refetch(); }, REFETCH_EVERY_MS);
