@@ -34,3 +34,9 @@ def can_see_comments(user, meeting):
 def minutes_open_for_writing(meeting):
     """The session's state allows drafting (published, live or ended; not a draft, not archived)."""
     return meeting.status in _WRITABLE_MEETING_STATES
+
+
+def can_download_minutes_pdf(user, meeting):
+    """The minutes PDF (the draft's latest revision marked as a draft, or the final one): whoever
+    reads the minutes."""
+    return can_read_minutes(user, meeting)

@@ -10,12 +10,14 @@ from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.minutes import facts, operations
 from ecabinet.minutes.access import (
-    can_comment_minutes, can_read_minutes, can_see_comments, can_write_minutes, minutes_open_for_writing,
+    can_comment_minutes, can_download_minutes_pdf, can_read_minutes, can_see_comments, can_write_minutes, minutes_open_for_writing,
 )
 from ecabinet.minutes.content import compare, compose
 from ecabinet.minutes.operations import StaleRevision
 
 bp = Blueprint("minutes_api", __name__, url_prefix="/api/v1/meetings/<int:meeting_id>/minutes")
+# minutes.pdf sits beside minutes/, not under it: a blueprint prefix always adds a slash.
+files_bp = Blueprint("minutes_files", __name__, url_prefix="/api/v1/meetings/<int:meeting_id>")
 
 
 def _author(user_id, full_name):
@@ -148,3 +150,23 @@ def add_comment(meeting_id):
                                      actor=current_user, revision_number=int_field(data, "revision", minimum=1))
     db.session.commit()
     return jsonify(comment_json(comment)), 201
+
+
+@files_bp.route("/minutes.pdf", methods=["GET"])
+@login_required
+def minutes_pdf(meeting_id):
+    """The current minutes as a PDF: the final revision, or the draft's latest (the pre-fill before
+    the first save) marked DỰ THẢO."""
+    from flask import send_file
+
+    from ecabinet.minutes.pdf import minutes_pdf as rendered
+
+    meeting = load_meeting(meeting_id, can_download_minutes_pdf)
+    minutes = operations.get_minutes(meeting)
+    current = operations.current_revision(minutes)
+    final = bool(minutes and minutes.is_final)
+    path = rendered(meeting, operations.draft_content(meeting, minutes), draft=not final,
+                    revision=current.number if current else None)
+    suffix = "" if final else f"-du-thao-{current.number if current else 0}"
+    return send_file(path, mimetype="application/pdf", as_attachment=False,
+                     download_name=f"bien-ban-phien-hop-{meeting.id}{suffix}.pdf", max_age=0)
