@@ -104,7 +104,7 @@ def _ballot_blocks(ballot):
     if ballot.get("tied"):
         notes.append("số phiếu ngang nhau" + ("; theo ý kiến của Chủ tọa" if ballot.get("decided_by_chair") else ""))
     if ballot.get("override_reason"):
-        notes.append(ballot["override_reason"])
+        notes.append(f"biểu quyết khi chưa đủ số thành viên có mặt: {ballot['override_reason']}")
     blocks.append(Paragraph(f"Kết quả: {result}" + (f" ({'; '.join(notes)})" if notes else "") + ".", bold=True))
     return blocks
 
