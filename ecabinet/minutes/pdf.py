@@ -81,7 +81,7 @@ def _attendance_blocks(content):
 
 
 def _speakers(people):
-    return "; ".join(p["full_name"] + (f" ({p['turns']} lượt)" if (p.get("turns") or 1) > 1 else "")
+    return "; ".join(p["full_name"] + (f" ({p['turns']} lần)" if (p.get("turns") or 1) > 1 else "")
                      for p in people) + "."
 
 

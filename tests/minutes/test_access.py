@@ -94,6 +94,7 @@ API = [
      200, None),
     ("minutes_api.add_comment", "POST", "/api/v1/meetings/{meeting}/minutes/comments",
      lambda i: {"text": "Bổ sung kết luận."}, "comment", 201, lambda s: s.comments() == 1),
+    ("minutes_files.minutes_pdf", "GET", "/api/v1/meetings/{meeting}/minutes.pdf", None, "read", 200, None),
 ]
 
 
@@ -111,7 +112,7 @@ def test_api(app, bearer, route, role):
 
 def test_the_sweep_covers_every_minutes_route(app):
     swept = {(endpoint, method) for endpoint, method, *_rest in PAGES + API}
-    assert blueprint_endpoints(app, "minutes", "minutes_api") == swept
+    assert blueprint_endpoints(app, "minutes", "minutes_api", "minutes_files") == swept
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

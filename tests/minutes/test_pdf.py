@@ -67,7 +67,7 @@ def test_the_pdf_carries_the_facts_and_the_stored_ballot(session_):
                      "/BB-UBND", "DỰ THẢO (bản lưu số 1)", "Chủ tọa: Ông (Bà) Trần Quốc Chủ",
                      "Thư ký: Ông (Bà) Nguyễn Thị Thư", "Đi công tác tại Hà Nội",
                      "Ông (Bà) Bùi Văn Giang, Phó Giám đốc Sở Y tế dự họp thay Ông (Bà) Hoàng Văn Dũng",
-                     "Tờ trình số 123/TTr-SKHĐT (phiên bản 2)", "Lê Văn An (2 lượt)",
+                     "Tờ trình số 123/TTr-SKHĐT (phiên bản 2)", "Lê Văn An (2 lần)",
                      "Các đại biểu thống nhất với tờ trình.", "Giao Sở Kế hoạch và Đầu tư hoàn thiện hồ sơ.",
                      QUESTION, "Phiên họp kết thúc vào lúc", "THƯ KÝ", "CHỦ TỌA", "Nơi nhận:"):
         assert _flat(expected) in flat, expected
