@@ -86,8 +86,8 @@ def _speakers(people):
 
 
 def _ballot_blocks(ballot):
-    kind = "bỏ phiếu kín" if ballot.get("secret") else "biểu quyết công khai"
-    blocks = [Paragraph(f"Biểu quyết ({kind}): “{ballot.get('question', '')}”", italic=True)]
+    kind = "Bỏ phiếu kín" if ballot.get("secret") else "Biểu quyết công khai"
+    blocks = [Paragraph(f"{kind}: “{ballot.get('question', '')}”", italic=True)]
     rule = RULE_WORDS.get(ballot.get("rule"), ballot.get("rule_label") or ballot.get("rule") or "")
     eligible, total = ballot.get("eligible_count"), ballot.get("member_total")
     line = f"Nguyên tắc: thông qua khi có {rule}"

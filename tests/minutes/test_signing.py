@@ -48,6 +48,9 @@ def test_the_secretary_then_the_chair_sign_and_both_verify(final):
         ("secretary", True, True, True), ("chair", True, True, True)]
     assert [x["step"] for x in report["stored"]] == [1, 2]
     pdf = s.get(s.present, ".pdf").data
+    import os
+    if os.environ.get("MINUTES_PDF_OUT"):  # to look at the stamps: pdftoppm -r 60 -png
+        open(os.environ["MINUTES_PDF_OUT"], "wb").write(pdf)
     assert pdf.count(b"/ByteRange") == 2
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "BIÊN BẢN" in text and "DỰ THẢO" not in text
