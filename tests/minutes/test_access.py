@@ -27,6 +27,7 @@ ALLOWED = {
     "read": VISIBLE,
     "write": {"secretary", "secretariat"},
     "comment": {"chair"},
+    "sign": {"chair", "secretary"},
 }
 
 
@@ -95,6 +96,10 @@ API = [
     ("minutes_api.add_comment", "POST", "/api/v1/meetings/{meeting}/minutes/comments",
      lambda i: {"text": "Bổ sung kết luận."}, "comment", 201, lambda s: s.comments() == 1),
     ("minutes_files.minutes_pdf", "GET", "/api/v1/meetings/{meeting}/minutes.pdf", None, "read", 200, None),
+    ("minutes_api.verify_minutes", "GET", "/api/v1/meetings/{meeting}/minutes/verification", None, "read", 200, None),
+    # Draft minutes: an allowed signer reaches the rule (409 minutes_not_final); nobody signs anything.
+    ("minutes_api.sign_minutes", "POST", "/api/v1/meetings/{meeting}/minutes/signatures",
+     lambda i: {"pin": "246810"}, "sign", 409, None),
 ]
 
 
