@@ -110,8 +110,23 @@ def date_line(letterhead):
     return f"{place}, {text}" if place else text.capitalize()
 
 
+@dataclass(frozen=True)
+class SignaturePlace:
+    """Where a signature block left its blank space: page (1-based) and rect (x1, y1, x2, y2) in PDF
+    points from the bottom-left corner, as signing.pades.SignatureBox takes them."""
+
+    page: int
+    rect: tuple
+
+
 def render(document):
     """The PDF of `document`, as bytes."""
+    return render_with_places(document)[0]
+
+
+def render_with_places(document):
+    """The PDF of `document` and, for each of its signatures in order, the SignaturePlace of its blank
+    space (so a digital signature's visible stamp goes where a hand would sign)."""
     from fpdf import FPDF
 
     fonts = find_fonts()
@@ -132,6 +147,7 @@ def render(document):
     pdf.set_title(nfc(document.metadata_title or document.subtitle or document.title))
     pdf.set_lang("vi")
     pdf.set_creator("E-Cabinet")
+    pdf.signature_places = []
     pdf.add_page()
     _letterhead(pdf, document.letterhead)
     _title(pdf, document)
@@ -148,7 +164,7 @@ def render(document):
         else:
             raise TypeError(f"not a block of an official document: {block!r}")
     _closing(pdf, document)
-    return bytes(pdf.output())
+    return bytes(pdf.output()), list(pdf.signature_places)
 
 
 def _centered(pdf, x, width, text, style="", size=HEADER_SIZE, height=5.6):
@@ -285,9 +301,12 @@ def _signature(pdf, x, width, top, signature):
         _centered(pdf, x, width, nfc(line).upper(), "B", HEADER_SIZE, height=6)
     if signature.note:
         _centered(pdf, x, width, signature.note, "I", HEADER_SIZE, height=6)
-        pdf.ln(SIGNATURE_SPACE - 6)
-    else:
-        pdf.ln(SIGNATURE_SPACE)
+    space_top = pdf.get_y()
+    pdf.ln(SIGNATURE_SPACE - (6 if signature.note else 0))
+    space_bottom, k = pdf.get_y(), pdf.k
+    pdf.signature_places.append(SignaturePlace(pdf.page_no(), (round(x * k, 2), round((pdf.h - space_bottom) * k, 2),
+                                                               round((x + width) * k, 2),
+                                                               round((pdf.h - space_top) * k, 2))))
     _centered(pdf, x, width, signature.name, "B", TEXT_SIZE, height=6)
     return pdf.get_y()
 

@@ -34,3 +34,21 @@ def can_see_comments(user, meeting):
 def minutes_open_for_writing(meeting):
     """The session's state allows drafting (published, live or ended; not a draft, not archived)."""
     return meeting.status in _WRITABLE_MEETING_STATES
+
+
+def can_download_minutes_pdf(user, meeting):
+    """The minutes PDF (the draft's latest revision marked as a draft, or the final one): whoever
+    reads the minutes."""
+    return can_read_minutes(user, meeting)
+
+
+def can_sign_minutes(user, meeting):
+    """Sign the final minutes: the session's secretary or chair (which of them, and when, is the
+    signing order's business: minutes.signatures)."""
+    participant = meeting.participant_for(user)
+    return (can_view_meeting(user, meeting) and participant is not None
+            and participant.role in (Role.SECRETARY, Role.CHAIR))
+
+
+def can_verify_minutes(user, meeting):
+    return can_read_minutes(user, meeting)

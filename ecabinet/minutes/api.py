@@ -10,12 +10,14 @@ from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.minutes import facts, operations
 from ecabinet.minutes.access import (
-    can_comment_minutes, can_read_minutes, can_see_comments, can_write_minutes, minutes_open_for_writing,
+    can_comment_minutes, can_download_minutes_pdf, can_read_minutes, can_sign_minutes, can_verify_minutes, can_see_comments, can_write_minutes, minutes_open_for_writing,
 )
 from ecabinet.minutes.content import compare, compose
 from ecabinet.minutes.operations import StaleRevision
 
 bp = Blueprint("minutes_api", __name__, url_prefix="/api/v1/meetings/<int:meeting_id>/minutes")
+# minutes.pdf sits beside minutes/, not under it: a blueprint prefix always adds a slash.
+files_bp = Blueprint("minutes_files", __name__, url_prefix="/api/v1/meetings/<int:meeting_id>")
 
 
 def _author(user_id, full_name):
@@ -148,3 +150,68 @@ def add_comment(meeting_id):
                                      actor=current_user, revision_number=int_field(data, "revision", minimum=1))
     db.session.commit()
     return jsonify(comment_json(comment)), 201
+
+
+@files_bp.route("/minutes.pdf", methods=["GET"])
+@login_required
+def minutes_pdf(meeting_id):
+    """The current minutes as a PDF: the newest signed copy once signing began, else the final
+    revision, or the draft's latest (the pre-fill before the first save) marked DỰ THẢO."""
+    from flask import send_file
+
+    from ecabinet.minutes.pdf import minutes_pdf as rendered
+
+    import io
+
+    from ecabinet.minutes.signatures import latest_signed_pdf
+
+    meeting = load_meeting(meeting_id, can_download_minutes_pdf)
+    minutes = operations.get_minutes(meeting)
+    signed = latest_signed_pdf(minutes)
+    if signed is not None:
+        return send_file(io.BytesIO(signed), mimetype="application/pdf", as_attachment=False,
+                         download_name=f"bien-ban-phien-hop-{meeting.id}-da-ky.pdf", max_age=0)
+    current = operations.current_revision(minutes)
+    final = bool(minutes and minutes.is_final)
+    path = rendered(meeting, operations.draft_content(meeting, minutes), draft=not final,
+                    revision=current.number if current else None)
+    suffix = "" if final else f"-du-thao-{current.number if current else 0}"
+    return send_file(path, mimetype="application/pdf", as_attachment=False,
+                     download_name=f"bien-ban-phien-hop-{meeting.id}{suffix}.pdf", max_age=0)
+
+
+def signature_json(row):
+    return {"step": row.step, "role": row.role, "signed_at": iso(row.signed_at), "sha256": row.sha256,
+            "signer": _author(row.signer_id, row.signer.full_name if row.signer else None)}
+
+
+@bp.route("/signatures", methods=["POST"])
+@login_required
+def sign_minutes(meeting_id):
+    """{pin}: the caller signs the final minutes in their turn. Wrong PIN 403, out of turn 409; nothing
+    is stored then (only the wrong-PIN count, which locks the key after too many)."""
+    from ecabinet.minutes import signatures
+    from ecabinet.signing.operations import WrongPin
+
+    meeting = load_meeting(meeting_id, can_sign_minutes)
+    pin = text_field(get_json(), "pin", required=True, max_length=128)
+    try:
+        row = signatures.sign_minutes(meeting, current_user._get_current_object(), pin)
+    except WrongPin:
+        db.session.commit()  # the wrong-PIN count only: sign() wrote nothing else
+        raise
+    db.session.commit()
+    return jsonify(signature_json(row)), 201
+
+
+@bp.route("/verification", methods=["GET"])
+@login_required
+def verify_minutes(meeting_id):
+    """The strict verifier's report on the signed minutes, and the signers still missing."""
+    from ecabinet.minutes import signatures
+    from ecabinet.signing.report import report_json
+
+    meeting = load_meeting(meeting_id, can_verify_minutes)
+    report, extra = signatures.verification(meeting)
+    rows = signatures.signatures(operations.get_minutes(meeting))
+    return jsonify({**report_json(report), **extra, "stored": [signature_json(r) for r in rows]})

@@ -1,6 +1,6 @@
 """Minutes of a session, every saved revision (kept forever) and the chair's comments."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import StrEnum, UTCDateTime, enum_column, utcnow
@@ -76,3 +76,24 @@ class MinutesComment(db.Model):
 
     revision = relationship(MinutesRevision)
     author = relationship("User")
+
+
+class MinutesSignature(db.Model):
+    """One signature given to the final minutes: the whole signed PDF after it (each signature is an
+    incremental update of the previous copy, so the newest row is the document). `step` numbers the
+    signatures 1, 2, …; unique per minutes, so two signers racing for one step cannot both win."""
+
+    __tablename__ = "minutes_signatures"
+    __table_args__ = (UniqueConstraint("minutes_id", "step"), UniqueConstraint("minutes_id", "role"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(32))        # the signature field: "secretary", "chair"
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    minutes = relationship(Minutes)
+    signer = relationship("User")

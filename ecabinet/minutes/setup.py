@@ -6,4 +6,4 @@ def init_app(app):
     from ecabinet.minutes import api, views
 
     meetings_views.header_action(views.minutes_header_action, order=60)
-    return [views.bp, api.bp]
+    return [views.bp, api.bp, api.files_bp]

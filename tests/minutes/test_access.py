@@ -27,6 +27,7 @@ ALLOWED = {
     "read": VISIBLE,
     "write": {"secretary", "secretariat"},
     "comment": {"chair"},
+    "sign": {"chair", "secretary"},
 }
 
 
@@ -94,6 +95,11 @@ API = [
      200, None),
     ("minutes_api.add_comment", "POST", "/api/v1/meetings/{meeting}/minutes/comments",
      lambda i: {"text": "Bổ sung kết luận."}, "comment", 201, lambda s: s.comments() == 1),
+    ("minutes_files.minutes_pdf", "GET", "/api/v1/meetings/{meeting}/minutes.pdf", None, "read", 200, None),
+    ("minutes_api.verify_minutes", "GET", "/api/v1/meetings/{meeting}/minutes/verification", None, "read", 200, None),
+    # Draft minutes: an allowed signer reaches the rule (409 minutes_not_final); nobody signs anything.
+    ("minutes_api.sign_minutes", "POST", "/api/v1/meetings/{meeting}/minutes/signatures",
+     lambda i: {"pin": "246810"}, "sign", 409, None),
 ]
 
 
@@ -111,7 +117,7 @@ def test_api(app, bearer, route, role):
 
 def test_the_sweep_covers_every_minutes_route(app):
     swept = {(endpoint, method) for endpoint, method, *_rest in PAGES + API}
-    assert blueprint_endpoints(app, "minutes", "minutes_api") == swept
+    assert blueprint_endpoints(app, "minutes", "minutes_api", "minutes_files") == swept
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

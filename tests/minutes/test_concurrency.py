@@ -73,3 +73,37 @@ def test_parallel_finalise_and_save_never_answer_500(api):
     final = requests.get(url, headers=headers["secretary"], timeout=30).json()
     assert final["revision"] in (1, 2)
     assert (final["status"] == "final") == any(r.status_code == 200 for r in responses[:3])
+
+
+def test_parallel_signatures_by_one_signer_store_one(live_server):
+    """The secretary signs from three tabs at once: one signature is stored, the others answer 409
+    (already signed, or the step taken by the parallel one), never a 500."""
+    from sqlalchemy import func, select
+
+    from ecabinet.accounts.operations import issue_token
+    from ecabinet.extensions import db
+    from ecabinet.minutes import operations
+    from ecabinet.minutes.models import MinutesSignature
+    from ecabinet.signing import operations as signing
+    from tests.minutes.scene import build_session
+    from tests.signing.conftest import PIN
+
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        if not signing.ca_exists():
+            signing.init_ca("E-Cabinet CA kiểm thử")
+        s = build_session()
+        operations.save_revision(s.meeting, {"summary": "Biên bản"}, base_revision=0, actor=s.secretary)
+        operations.finalise(s.meeting, actor=s.secretary, base_revision=1)
+        signing.issue_certificate(s.secretary, PIN)
+        _token, raw = issue_token(s.secretary)
+        db.session.commit()
+        meeting_id = s.meeting.id
+        db.session.remove()
+    url = f"{live_server.url}/api/v1/meetings/{meeting_id}/minutes/signatures"
+    responses = _all_at_once([lambda: requests.post(url, headers={"Authorization": f"Bearer {raw}"},
+                                                    json={"pin": PIN}, timeout=120) for _ in range(3)])
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201, 409, 409], [r.text[:200] for r in responses]
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count(MinutesSignature.id))) == 1
+        db.session.remove()

@@ -27,6 +27,7 @@ def test_participants_read_without_fields_and_the_chair_comments_from_the_page(l
     db.session.commit()
     html = login(s.present).get(f"/meetings/{s.meeting.id}/minutes").get_data(as_text=True)
     assert 'data-editable="false"' in html and "<textarea" not in html
+    assert f'href="/api/v1/meetings/{s.meeting.id}/minutes.pdf"' in html
     assert "Thông qua tờ trình." in html and 'id="comments"' not in html
 
     chair = login(s.chair)
