@@ -4,9 +4,10 @@ from datetime import datetime
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from ecabinet.core.errors import DomainError, InvalidInput, InvalidValue
+from ecabinet.core.errors import Busy, DomainError, InvalidInput, InvalidValue
 from ecabinet.core.timeutil import LOCAL_TZ
 
 API_PREFIX = "/api/"
@@ -58,6 +59,11 @@ def register_api_error_handlers(app):
     def handle_unexpected(error):
         if isinstance(error, HTTPException):
             return handle_http_error(error)
+        if isinstance(error, sa_exc.TimeoutError):  # the pool had no connection in time: retryable
+            current_app.logger.warning("no database connection in time on %s %s", request.method, request.path)
+            from ecabinet.extensions import db
+            db.session.rollback()
+            return handle_domain_error(Busy())
         current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
         from ecabinet.extensions import db
         db.session.rollback()

@@ -79,3 +79,11 @@ class Throttled(DomainError):
     status = 429
     code = "throttled"
     default_message = _l("Too many attempts. Please wait and try again.")
+
+
+class Busy(DomainError):
+    """The server could not get a database connection in time (a storm of requests): nothing was
+    done, the client may retry the same call."""
+    status = 503
+    code = "busy"
+    default_message = _l("The server is busy. Please try again.")

@@ -25,11 +25,11 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import and_, bindparam, event as sa_event, select
+from sqlalchemy import and_, bindparam, event as sa_event, exc as sa_exc, select
 from sqlalchemy.orm import Session
 
 from ecabinet.core.db import utcnow
-from ecabinet.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated
+from ecabinet.core.errors import Busy, DomainError, InvalidInput, NotAllowed, NotAuthenticated
 from ecabinet.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -549,6 +549,10 @@ def _run(spec, data):
     except DomainError as error:
         db.session.rollback()
         return {"ok": False, "error": error.to_dict()}
+    except sa_exc.TimeoutError:  # the pool had no connection in time: nothing done, retryable
+        db.session.rollback()
+        log.warning("socket event %s: no database connection in time", spec.name)
+        return {"ok": False, "error": Busy().to_dict()}
     except Exception:
         db.session.rollback()
         log.exception("socket event %s failed", spec.name)

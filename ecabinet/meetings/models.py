@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecabinet.core.db import StrEnum, UTCDateTime, enum_column, utcnow
@@ -170,7 +171,12 @@ class Meeting(db.Model):
     def participant_for(self, user):
         if user is None or not getattr(user, "is_authenticated", False):
             return None
-        return next((p for p in self.participants if p.user_id == user.id), None)
+        if "participants" not in sa_inspect(self).unloaded:
+            return next((p for p in self.participants if p.user_id == user.id), None)
+        # One row by the unique (meeting, user) key rather than loading every participant: access
+        # checks run per vote and per event, in sessions of hundreds of members.
+        return db.session.execute(select(Participant).where(
+            Participant.meeting_id == self.id, Participant.user_id == user.id)).scalar_one_or_none()
 
     def __repr__(self):
         return f"<Meeting {self.id} {self.status} {self.title!r}>"
