@@ -159,7 +159,8 @@ def test_the_reader_listens_to_the_room_only_while_live_and_allowed(status, role
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'data-live-room="{1 if listens else 0}"' in html
-    assert ("socket.io.min.js" in html) == listens  # no socket at all otherwise
+    # Always a connection (it hears a sign-out or deactivation elsewhere); the room only when it listens.
+    assert "socket.io.min.js" in html
     assert f'data-status="{status.value}"' in html
     ended = re.search(r'<div class="reader-ended" data-ended role="status"( hidden)?>', html)
     assert ended and (ended.group(1) is None) == (status == MeetingStatus.ENDED)
