@@ -1,4 +1,5 @@
 """The one module that knows about eventlet: patching and serving."""
+from concurrent.futures import ThreadPoolExecutor
 import os
 
 
@@ -71,4 +72,7 @@ def run_in_worker(function, *args, **kwargs):
         from eventlet import tpool
 
         return tpool.execute(function, *args, **kwargs)
-    return function(*args, **kwargs)
+    # A native thread here too: the caller's thread may already run an asyncio loop (a test driving a
+    # browser), and pyHanko's signing and validation start their own with asyncio.run().
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
