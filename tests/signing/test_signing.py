@@ -1,4 +1,5 @@
 """Signing with the built-in signer (PKCS#12 under PIN), checked by our verifier and by pyHanko."""
+from concurrent.futures import ThreadPoolExecutor
 import io
 from datetime import timedelta
 
@@ -57,7 +58,10 @@ def test_pyhanko_on_its_own_agrees(signers):
     context = ValidationContext(trust_roots=operations.trust_roots(), allow_fetching=False)
     assert len(reader.embedded_signatures) == 2
     for embedded in reader.embedded_signatures:
-        status = validate_pdf_signature(embedded, context)
+        # In a thread of its own: pyHanko runs asyncio.run(), and this thread may already run a loop
+        # (Playwright's, from a browser test earlier in the process).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            status = pool.submit(validate_pdf_signature, embedded, context).result()
         assert status.intact and status.valid and status.trusted and status.bottom_line
     assert reader.embedded_signatures[0].docmdp_level == MDPPerm.FILL_FORMS
 
