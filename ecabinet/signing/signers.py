@@ -128,21 +128,15 @@ class RemoteServiceSigner(Signer):
     """Remote signing ("ký số từ xa"): the key stays with the CA's service, which signs a digest
     after the signer approves on their phone.
 
-    An extension point: subclass it for a provider and implement `open()` to yield a pyHanko
+    An extension point: subclass it for a provider, implement `certificate`, and `open()` to yield a pyHanko
     signer whose signing is delegated to the service. For a service speaking the Cloud Signature
     Consortium API, pyHanko's `pyhanko.sign.signers.csc_signer.CSCSigner` is that signer; for a
     proprietary API, subclass `pyhanko.sign.signers.ExternalSigner` (or `Signer`) and implement
     `async_sign_raw(data, digest_algorithm)` to call the service. See docs/signing.md.
     """
 
-    def __init__(self, *args, **kwargs):
-        raise SignerError("not_configured", "no remote signing service is configured on this server")
-
-    @property
-    def certificate(self):  # pragma: no cover - never constructed without a provider
-        raise NotImplementedError
-
-    @contextmanager
-    def open(self):  # pragma: no cover
-        raise NotImplementedError
-        yield
+    def __new__(cls, *args, **kwargs):
+        # The class itself names no provider: only a subclass for one can be constructed.
+        if cls is RemoteServiceSigner:
+            raise SignerError("not_configured", "no remote signing service is configured on this server")
+        return super().__new__(cls)

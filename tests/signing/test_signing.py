@@ -186,3 +186,25 @@ def _request(app):
     """Messages are worded in the request's language, as under a real request."""
     with app.test_request_context():
         yield
+
+
+def test_the_extension_points_refuse_clearly_until_configured():
+    """A token or a remote service is plugged in behind the same Signer interface (docs/signing.md);
+    unconfigured, each says so with `not_configured`, and a provider's subclass must give both the
+    certificate and open()."""
+    from ecabinet.signing.signers import Pkcs11TokenSigner, RemoteServiceSigner, SignerError
+
+    with pytest.raises(SignerError) as remote:
+        RemoteServiceSigner()
+    assert remote.value.code == "not_configured"
+    with pytest.raises(SignerError) as token:
+        Pkcs11TokenSigner("", "token", "123456")
+    assert token.value.code == "not_configured"
+
+    class HalfDone(RemoteServiceSigner):
+        @property
+        def certificate(self):
+            return None
+
+    with pytest.raises(TypeError):
+        HalfDone()
