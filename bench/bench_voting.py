@@ -15,58 +15,25 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import live_servers  # noqa: E402
 import vote_storm  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_port(port, process, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from live_servers import cpu_seconds, free_port, wait_port  # noqa: E402
 
 
 def fresh_database(kind, workdir, n):
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / f'vote-{n}.db'}"
-    import sqlalchemy as sa
-
-    url = os.environ.get("ECABINET_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ecabinet_bench_voting")
-    engine = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = sa.make_url(url).database
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url
+    """A database of its own for each N (SQLite: a file in its own folder; PostgreSQL: dropped and made again)."""
+    folder = workdir / f"db-{n}"
+    folder.mkdir(exist_ok=True)
+    return live_servers.fresh_database(kind, folder)
 
 
 def seed(url, workdir, n):
@@ -94,7 +61,7 @@ def run_ecabinet(kind, n, workdir):
     process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env,
                                stdout=open(workdir / f"server-{kind}-{n}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)
     try:
-        wait_port(port, process)
+        wait_port(port, process, timeout=90)
         before = cpu_seconds(process.pid)
         figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", meeting_id, ballot_id, chair, tokens))
         figures["server_cpu_s"] = cpu_seconds(process.pid) - before
@@ -109,7 +76,7 @@ def run_baseline(n):
     process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "vote_baseline_server.py"), str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
-        wait_port(port, process)
+        wait_port(port, process, timeout=90)
         before = cpu_seconds(process.pid)
         figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", 1, 1, None, [f"t{i}" for i in range(n)]))
         figures["server_cpu_s"] = cpu_seconds(process.pid) - before
