@@ -13,8 +13,10 @@
 from sqlalchemy import and_, exists, select
 
 from ecabinet.accounts.models import User
+from ecabinet.bodies.models import BodyMember, RosterRole
 from ecabinet.extensions import db
 from ecabinet.meetings import access as meetings_access
+from ecabinet.meetings.models import Meeting, Participant, Role
 from ecabinet.voting.models import Ballot, BallotStatus, BallotVoter
 
 
@@ -47,6 +49,18 @@ def can_see_counts_in(user, meeting):
     """The count per choice of the session's open ballots, and who has not voted yet."""
     return _active(user) and (meetings_access.can_chair(user, meeting)
                               or meetings_access.can_manage_meeting(user, meeting))
+
+
+def live_count_viewer_ids(meeting_id):
+    """can_see_counts_in as SQL, for the pushes of an open ballot's counts: the session's chair and
+    secretary and its body's secretariat, active accounts (tests/voting/test_access.py proves the two
+    agree on every role)."""
+    session_roles = select(Participant.user_id).where(Participant.meeting_id == meeting_id,
+                                                      Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
+    secretariat = (select(BodyMember.user_id).join(Meeting, Meeting.body_id == BodyMember.body_id)
+                   .where(Meeting.id == meeting_id, BodyMember.role == RosterRole.SECRETARIAT))
+    active = select(User.id).where(User.active.is_(True), User.id.in_(session_roles.union(secretariat)))
+    return sorted(db.session.execute(active).scalars())
 
 
 def can_see_live_counts(user, ballot):

@@ -9,22 +9,11 @@ A client keeps a ballot closed once it saw it closed (a late coalesced `ballot` 
 from flask import current_app
 from sqlalchemy import select
 
-from ecabinet.bodies.models import BodyMember, RosterRole
 from ecabinet.core import realtime
 from ecabinet.core.realtime import user_room
 from ecabinet.extensions import db
-from ecabinet.meetings.models import Meeting, Participant, Role
 from ecabinet.voting import access, operations, payloads
 from ecabinet.voting.models import Ballot, BallotStatus, BallotVoter
-
-
-def organiser_ids(meeting_id):
-    """Who sees the live counts: the session's chair and secretary, its body's secretariat."""
-    session_roles = select(Participant.user_id).where(Participant.meeting_id == meeting_id,
-                                                      Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
-    secretariat = (select(BodyMember.user_id).join(Meeting, Meeting.body_id == BodyMember.body_id)
-                   .where(Meeting.id == meeting_id, BodyMember.role == RosterRole.SECRETARIAT))
-    return sorted(set(db.session.execute(session_roles).scalars()) | set(db.session.execute(secretariat).scalars()))
 
 
 def _organiser_payload(ballot, public):
@@ -36,7 +25,7 @@ def _announce(ballot, public):
     """`ballot` to the room, and with the counts and who has not voted to the organisers' own rooms."""
     if ballot.status == BallotStatus.OPEN:
         organiser = _organiser_payload(ballot, public)
-        for user_id in organiser_ids(ballot.meeting_id):
+        for user_id in access.live_count_viewer_ids(ballot.meeting_id):
             realtime.broadcast(ballot.meeting_id, "ballot", organiser, to=user_room(user_id))
     realtime.broadcast(ballot.meeting_id, "ballot", public)
 
@@ -61,7 +50,7 @@ def progress_of(meeting_id):
         return None
     public = payloads.ballot_event(ballot, operations.voted_count(ballot.id))
     organiser = _organiser_payload(ballot, public)
-    for user_id in organiser_ids(meeting_id):
+    for user_id in access.live_count_viewer_ids(meeting_id):
         realtime.broadcast(meeting_id, "ballot", organiser, to=user_room(user_id))
     return public
 

@@ -199,3 +199,19 @@ def test_socket_vote(app, socket_for, role):
     assert draft["error"]["code"] == ("ballot_not_open" if role in PREPARERS else "ballot_not_found")
     bad = client.emit("vote", {"choice": "yes"}, callback=True)
     assert bad["ok"] is False and bad["error"]["code"] == "invalid_payload"
+
+
+def test_the_pushed_counts_go_to_those_the_rule_lets_see_them(app):
+    """access.live_count_viewer_ids (SQL, for the pushes) agrees with can_see_counts_in on every role,
+    and a deactivated organiser drops out of both."""
+    from ecabinet.voting import access
+
+    scene = Scene()
+    people = [scene.user(role) for role in ROLES if role != "anonymous"] + scene.others
+    by_rule = sorted(user.id for user in people if access.can_see_counts_in(user, scene.meeting))
+    assert access.live_count_viewer_ids(scene.meeting.id) == by_rule
+    assert set(by_rule) == {scene.chair.id, scene.secretary.id, scene.secretariat.id}
+    scene.secretary.active = False
+    db.session.commit()
+    assert scene.secretary.id not in access.live_count_viewer_ids(scene.meeting.id)
+    assert not access.can_see_counts_in(scene.secretary, scene.meeting)
