@@ -10,8 +10,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from ecabinet.core import realtime
+from ecabinet.core.errors import InvalidState
 from ecabinet.core.realtime import user_room
+from ecabinet.core.signals import meeting_status_changed
 from ecabinet.extensions import db
+from ecabinet.meetings.models import MeetingStatus
 from ecabinet.voting import access, operations, payloads
 from ecabinet.voting.models import Ballot, BallotStatus, BallotVoter
 
@@ -112,3 +115,29 @@ def closed_ballots(meeting):
 
 realtime.snapshot_section("open_ballots", shared=open_ballots, personal=open_ballots_for, watch=(Ballot,))
 realtime.snapshot_section("closed_ballots", shared=closed_ballots, watch=(Ballot,))
+
+
+# -- what the meetings domain changes under a ballot ---------------------------------------------------
+
+
+def _session_ended(meeting, previous=None, **_kwargs):
+    """A session that ends closes its open ballot, its counts stored as they stand (nobody can vote
+    in an ended session); the room hears the result after the commit."""
+    if meeting.status != MeetingStatus.ENDED:
+        return
+    ballot = db.session.execute(select(Ballot).where(Ballot.meeting_id == meeting.id,
+                                                     Ballot.status == BallotStatus.OPEN)).scalar()
+    if ballot is None:
+        return
+    try:
+        operations.close_ballot(ballot)
+    except InvalidState:
+        return  # the chair or the time limit closed it at the same moment
+    announce_closed(ballot)
+
+
+def register_signals():
+    """Connect the voting domain's receivers of other domains' signals (once per process)."""
+    if not getattr(register_signals, "done", False):
+        meeting_status_changed.connect(_session_ended, weak=False)
+        register_signals.done = True

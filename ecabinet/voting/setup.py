@@ -4,10 +4,11 @@ the minutes' ballots section, and the time limit's job on every server process (
 
 def init_app(app):
     from ecabinet.minutes import facts
-    from ecabinet.voting import api, jobs, payloads, strings, views
+    from ecabinet.voting import api, events, jobs, payloads, strings, views
 
     app.extensions.setdefault("ecabinet.on_serve", []).append(jobs.start_time_limit_job)
     app.add_template_global(strings.ballot_client_config, "ballot_client_config")
     facts.section("ballots", payloads.minutes_section)
     views.register_hooks()
+    events.register_signals()
     return [api.bp]

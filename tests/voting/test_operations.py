@@ -336,3 +336,15 @@ def test_the_minutes_prefill_carries_the_stored_result(hall):
     assert section["counts"] == {"yes": 1, "no": 2, "abstain": 1, "not_voted": 1}
     assert section["result"] == "failed" and section["member_total"] == ballot.member_total
     assert section["closed_at"].startswith(to_local(ballot.closed_at).strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_ending_the_session_closes_its_open_ballot_with_the_counts_as_they_stand(hall):
+    ballot = _open(hall, _ballot(hall))
+    _vote(ballot, hall.voters[0], "yes")
+    meetings.change_status(hall.meeting, MeetingStatus.ENDED, actor=hall.secretariat)
+    db.session.commit()
+    db.session.refresh(ballot)
+    assert ballot.status == BallotStatus.CLOSED and ballot.closed_by_time_limit is False
+    assert ballot.counts["yes"] == 1 and ballot.counts["not_voted"] == ballot.eligible_count - 1
+    with pytest.raises(InvalidState):
+        operations.cast_vote(ballot.id, hall.voters[1], "yes")
