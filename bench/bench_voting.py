@@ -3,13 +3,17 @@ and PostgreSQL against a bare python-socketio server that only acknowledges, in 
 
     .venv/bin/python bench/bench_voting.py                      # N = 100, 500, 1000; sqlite and postgres
     .venv/bin/python bench/bench_voting.py --sizes 100 --dbs sqlite
+    .venv/bin/python bench/bench_voting.py --sizes 500,1000 --dbs postgres --processes 1,2   # two processes over Redis
 
 For every N and database: a fresh database seeded with N checked-in members and a prepared ballot
 (bench/vote_storm.py), a real `ecabinet run` process; the tablets connect and join, the chair opens
 the ballot, each tablet votes when the `ballot` event reaches it (even ones through `vote`, odd ones
 through POST /api/v1/ballots/<id>/votes), then replays through the other channel, the chair closes,
 every tablet waits for `ballot_result`. Printed: connect+join s, opening → all acks ms, closing →
-result on every tablet ms, errors, timeouts, replays refused, results received, server CPU s.
+result on every tablet ms, errors, timeouts, replays refused, results received, server CPU s; and
+while the votes were in flight (opening → all acks) the CPU seconds of the server processes, of
+PostgreSQL and of this client, and how busy the machine's cores were (a figure near 100 % means the
+cores, not the server, set the pace; the other programs that ran meanwhile are in --json).
 """
 import argparse
 import asyncio
@@ -52,71 +56,92 @@ def seed(url, workdir, n):
     return seeded
 
 
-def run_ecabinet(kind, n, workdir):
+def run_ecabinet(kind, n, workdir, processes=1, message_queue=None):
     url = fresh_database(kind, workdir, n)
     meeting_id, ballot_id, chair, tokens = seed(url, workdir, n)
-    port = free_port()
     env = dict(os.environ, ECABINET_DATABASE_URL=url, ECABINET_INSTANCE_DIR=str(workdir), ECABINET_SECRET_KEY="bench",
-               ECABINET_STORAGE_DIR=str(workdir / "storage"))
-    process = subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env,
-                               stdout=open(workdir / f"server-{kind}-{n}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)
+               ECABINET_STORAGE_DIR=str(workdir / "storage"), **live_servers.queue_env(processes, message_queue, "vote"))
+    started, urls = [], []
     try:
-        wait_port(port, process, timeout=90)
-        before = cpu_seconds(process.pid)
-        figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", meeting_id, ballot_id, chair, tokens))
-        figures["server_cpu_s"] = cpu_seconds(process.pid) - before
+        for index in range(processes):
+            port = free_port()
+            log = open(workdir / f"server-{kind}-{n}-{index}.log", "ab")
+            started.append(subprocess.Popen([sys.executable, "-m", "ecabinet", "run", "--port", str(port)], env=env,
+                                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT))
+            wait_port(port, started[-1], timeout=90)
+            urls.append(f"http://127.0.0.1:{port}")
+        before = sum(cpu_seconds(p.pid) for p in started)
+        figures = asyncio.run(vote_storm.storm(urls, meeting_id, ballot_id, chair, tokens))
+        figures["server_cpu_s"] = sum(cpu_seconds(p.pid) for p in started) - before
         return figures
     finally:
-        process.terminate()
-        process.wait(15)
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(15)
 
 
-def run_baseline(n):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "vote_baseline_server.py"), str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+def run_baseline(n, processes=1, message_queue=None):
+    env = dict(os.environ, **live_servers.queue_env(processes, message_queue, "vote-baseline"))
+    started, urls = [], []
     try:
-        wait_port(port, process, timeout=90)
-        before = cpu_seconds(process.pid)
-        figures = asyncio.run(vote_storm.storm(f"http://127.0.0.1:{port}", 1, 1, None, [f"t{i}" for i in range(n)]))
-        figures["server_cpu_s"] = cpu_seconds(process.pid) - before
+        for _ in range(processes):
+            port = free_port()
+            started.append(subprocess.Popen([sys.executable, str(ROOT / "bench" / "vote_baseline_server.py"), str(port)],
+                                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT))
+            wait_port(port, started[-1], timeout=90)
+            urls.append(f"http://127.0.0.1:{port}")
+        before = sum(cpu_seconds(p.pid) for p in started)
+        figures = asyncio.run(vote_storm.storm(urls, 1, 1, None, [f"t{i}" for i in range(n)]))
+        figures["server_cpu_s"] = sum(cpu_seconds(p.pid) for p in started) - before
         return figures
     finally:
-        process.terminate()
-        process.wait(15)
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait(15)
 
 
 def row(n, server, f):
     ms = lambda s: f"{s * 1000:.0f}" if s is not None else "–"  # noqa: E731
+    w = f["window_cpu"]
     return (f"| {n} | {server} | {f['connect_join_s']:.2f} | {ms(f['all_acks_s'])} | {ms(f['all_results_s'])} "
-            f"| {f['errors']} / {f['timeouts']} | {f['replays_refused']} | {f['results_received']} | {f['server_cpu_s']:.2f} |")
+            f"| {f['errors']} / {f['timeouts']} | {f['replays_refused']} | {f['results_received']} | {f['server_cpu_s']:.2f} "
+            f"| {w['server_cpu_s']:.2f} / {w['postgres_cpu_s']:.2f} / {w['client_cpu_s']:.2f} | {100 * w['machine_busy']:.0f} |")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,500,1000")
     parser.add_argument("--dbs", default="sqlite,postgres")
+    parser.add_argument("--processes", default="1",
+                        help="server processes per run, e.g. 1,2 (two or more share --message-queue, tablets spread over them)")
+    parser.add_argument("--message-queue", default=os.environ.get("ECABINET_BENCH_MESSAGE_QUEUE",
+                                                                  "redis://127.0.0.1:6379/0"))
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     lines = ["| N | server | connect+join s | opening → all acks ms | closing → result on every tablet ms "
-             "| errors / timeouts | replays refused | results received | server CPU s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| errors / timeouts | replays refused | results received | server CPU s "
+             "| opening → all acks: CPU s of server / postgres / client | machine busy % |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(s) for s in args.sizes.split(",")]:
-            for kind in args.dbs.split(","):
-                workdir = Path(tmp) / f"{kind}-{n}"
-                workdir.mkdir()
-                figures = run_ecabinet(kind, n, workdir)
-                lines.append(row(n, f"ecabinet {kind}", figures))
-                results.append({"n": n, "server": kind, **{k: v for k, v in figures.items()
-                                                            if k not in ("acks", "results", "closed")}})
+            for processes in [int(p) for p in args.processes.split(",")]:
+                times = "" if processes == 1 else f" ×{processes}"
+                for kind in args.dbs.split(","):
+                    workdir = Path(tmp) / f"{kind}-{n}-{processes}"
+                    workdir.mkdir()
+                    figures = run_ecabinet(kind, n, workdir, processes, args.message_queue)
+                    lines.append(row(n, f"ecabinet {kind}{times}", figures))
+                    results.append({"n": n, "server": kind, "processes": processes, **{
+                        k: v for k, v in figures.items() if k not in ("acks", "results", "closed")}})
+                    print(lines[-1], flush=True)
+                figures = run_baseline(n, processes, args.message_queue)
+                lines.append(row(n, f"baseline{times}", figures))
+                results.append({"n": n, "server": "baseline", "processes": processes, **{
+                    k: v for k, v in figures.items() if k not in ("acks", "results", "closed")}})
                 print(lines[-1], flush=True)
-            figures = run_baseline(n)
-            lines.append(row(n, "baseline", figures))
-            results.append({"n": n, "server": "baseline", **{k: v for k, v in figures.items()
-                                                             if k not in ("acks", "results", "closed")}})
-            print(lines[-1], flush=True)
     print("\n".join(lines))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

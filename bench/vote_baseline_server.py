@@ -4,6 +4,7 @@ The same wire as E-Cabinet for the storm (join with ack, `vote` with ack, POST .
 .../close; `ballot` and `ballot_result` to the room), no authentication, no database, no rules.
 """
 import json
+import os
 import re
 import sys
 
@@ -14,7 +15,12 @@ eventlet.monkey_patch()
 import eventlet.wsgi  # noqa: E402
 import socketio  # noqa: E402
 
-sio = socketio.Server(async_mode="eventlet", cors_allowed_origins="*", logger=False, engineio_logger=False)
+# Several processes (bench_voting.py --processes 2) share a Redis channel, as E-Cabinet's do.
+_queue = os.environ.get("ECABINET_MESSAGE_QUEUE")
+_manager = (socketio.RedisManager(_queue, channel=os.environ.get("ECABINET_MESSAGE_QUEUE_CHANNEL", "baseline"))
+            if _queue else None)
+sio = socketio.Server(async_mode="eventlet", cors_allowed_origins="*", logger=False, engineio_logger=False,
+                      client_manager=_manager)
 ROOM = "meeting:1"
 state = {"voted": 0}
 

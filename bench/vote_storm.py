@@ -65,6 +65,7 @@ class StormTablet:
     """One tablet: connect with its token, join, vote when the ballot arrives, wait for the result."""
 
     def __init__(self, url, token, meeting_id):
+        self.http_url = url  # its server process: the API votes go there too
         self.url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.token, self.meeting_id = token, meeting_id
         self.ws = self.reader = None
@@ -133,10 +134,57 @@ async def _http_vote(http, url, ballot_id, token, choice, timeout):
 CHOICES = ("yes", "no", "abstain")
 
 
+def _by_program():
+    """CPU jiffies of every process on the machine, summed by program (server: the processes under
+    test; postgres; …): who used the cores while the votes were in flight."""
+    import os
+    import pathlib
+
+    totals = collections.Counter()
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        name = ("server" if "ecabinet run" in cmdline or "vote_baseline_server" in cmdline
+                else stat[stat.index("(") + 1:stat.rindex(")")])
+        totals[name] += int(fields[11]) + int(fields[12])
+    return totals
+
+
+def _cpu_now():
+    """This client's CPU seconds, the whole machine's busy and total jiffies (/proc/stat), and the
+    CPU of every other program."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return time.process_time(), sum(fields) - fields[3] - fields[4], sum(fields), _by_program()
+
+
+def _cpu_since(before):
+    """Over the window: the client's CPU seconds, how busy the machine's cores were (0–1), and the
+    programs that used the most CPU seconds."""
+    client, busy, total, programs = _cpu_now()
+    hertz = 100
+    used = programs - before[3]
+    return {"client_cpu_s": round(client - before[0], 3),
+            "machine_busy": round((busy - before[1]) / max(1, total - before[2]), 3),
+            "server_cpu_s": used["server"] / hertz, "postgres_cpu_s": used["postgres"] / hertz,
+            "others": {name: round(jiffies / hertz, 2) for name, jiffies in used.most_common(5)
+                       if name not in ("server", "postgres")}}
+
+
 async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120, connect_concurrency=64,
                 open_path="/api/v1/ballots/{id}/open", close_path="/api/v1/ballots/{id}/close"):
-    """Run the storm; returns a dict of figures and the per-voter replies."""
-    tablets = [StormTablet(url, token, meeting_id) for token in tokens]
+    """Run the storm; returns a dict of figures and the per-voter replies. `url`: one server, or a
+    list of server processes sharing a message queue (tablets spread over them in turn, each
+    tablet's API votes to its own; the chair on the first)."""
+    urls = [url] if isinstance(url, str) else list(url)
+    url = urls[0]
+    tablets = [StormTablet(urls[i % len(urls)], token, meeting_id) for i, token in enumerate(tokens)]
     limit = asyncio.Semaphore(connect_concurrency)
 
     async def connect(tablet):
@@ -168,7 +216,7 @@ async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120,
                 if index % 2 == 0:
                     reply = await tablet.call("vote", {"ballot_id": ballot_id, "choice": choice}, timeout)
                 else:
-                    reply = await _http_vote(http, url, ballot_id, tablet.token, choice, timeout)
+                    reply = await _http_vote(http, tablet.http_url, ballot_id, tablet.token, choice, timeout)
             except asyncio.TimeoutError:
                 reply = {"ok": False, "timeout": True}
             except aiohttp.ClientError as error:
@@ -176,10 +224,12 @@ async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120,
             acks[index], ack_times[index] = reply, time.monotonic()
 
         voting = [asyncio.create_task(vote(i, t)) for i, t in enumerate(tablets)]
+        window_cpu = _cpu_now()
         opened_at = time.monotonic()
         async with http.post(url + open_path.format(id=ballot_id), headers=chair, json={}) as response:
             assert response.status == 200, await response.text()
         await asyncio.gather(*voting)
+        figures["window_cpu"] = _cpu_since(window_cpu)
         figures["all_acks_s"] = max(t for t in ack_times if t is not None) - opened_at
         figures["errors"] = sum(1 for a in acks if not a.get("ok") and not a.get("timeout"))
         figures["timeouts"] = sum(1 for a in acks if a.get("timeout"))
@@ -188,7 +238,7 @@ async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120,
             choice = CHOICES[(index + 1) % 3]
             try:
                 if index % 2 == 0:
-                    return await _http_vote(http, url, ballot_id, tablet.token, choice, timeout)
+                    return await _http_vote(http, tablet.http_url, ballot_id, tablet.token, choice, timeout)
                 return await tablet.call("vote", {"ballot_id": ballot_id, "choice": choice}, timeout)
             except asyncio.TimeoutError:
                 return {"ok": False, "timeout": True}

@@ -85,7 +85,7 @@ def _tune_sqlite():
 # models.py (imported before anything queries), events.py (its socket events and join snapshot
 # sections, declared through ecabinet.core.realtime), and setup.py with init_app(app) registering its
 # blueprints, hooks and CLI commands.
-DOMAINS = ("accounts", "audit", "bodies", "meetings", "documents", "live", "voting", "polls", "minutes", "signing")
+DOMAINS = ("accounts", "audit", "bodies", "meetings", "documents", "live", "voting", "polls", "minutes", "signing", "notices", "archive")
 
 
 def _domain_module(domain, name):

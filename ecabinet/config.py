@@ -37,11 +37,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     # Client/server databases (PostgreSQL): the pool of the one eventlet process serves every
-    # socket, so it is larger than SQLAlchemy's 5 + 10. pool_pre_ping costs one more round trip on
-    # every checkout (every socket event); without it, the first use of a connection after a
-    # database restart fails once and the pool is then renewed. Set ECABINET_DB_PRE_PING=1 to ping.
-    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 20)
-    DB_MAX_OVERFLOW = _env_int("DB_MAX_OVERFLOW", 10)
+    # socket, so it is larger than SQLAlchemy's 5 + 10, and has no overflow: overflow connections
+    # are opened in a burst and closed as soon as the pool is full again, so a room voting at once
+    # opened a new PostgreSQL connection (a new server process) every few votes (139 connections
+    # for a 1 000-vote storm with 20 + 10, 32 with 30 + 0); beyond 30 statements at once, events
+    # wait for a connection (ECABINET_DB_POOL_TIMEOUT, then `busy`). pool_pre_ping costs one more
+    # round trip on every checkout (every socket event); without it, the first use of a connection
+    # after a database restart fails once and the pool is then renewed. ECABINET_DB_PRE_PING=1 pings.
+    DB_POOL_SIZE = _env_int("DB_POOL_SIZE", 30)
+    DB_MAX_OVERFLOW = _env_int("DB_MAX_OVERFLOW", 0)
     DB_POOL_TIMEOUT = _env_int("DB_POOL_TIMEOUT", 30)
     DB_PRE_PING = _env_bool("DB_PRE_PING", False)
     STORAGE_DIR = _env("STORAGE_DIR")
@@ -106,6 +110,9 @@ class Config:
     # Live ballots: at most one `ballot` progress event per session per interval per process, and how
     # often each process looks for ballots past their time limit (seconds).
     BALLOT_PROGRESS_INTERVAL = _env_float("BALLOT_PROGRESS_INTERVAL", 0.25)
+    # Coalesced events (ballot progress, presence) wait longer in a large room: a session's tablets on
+    # one process hear at most this many such messages a second (core.realtime._Coalescer.pause).
+    COALESCED_MESSAGES_PER_SECOND = _env_int("COALESCED_MESSAGES_PER_SECOND", 1000)
     BALLOT_TICK_SECONDS = _env_float("BALLOT_TICK_SECONDS", 1.0)
 
     # Digital signing (signing domain). Public address of this server: the CRL distribution point

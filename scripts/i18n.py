@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ecabinet"
 TEMPLATES = ROOT / "templates"
 LOCALES = ("vi",)  # English is the source language
+# N_ and Nn_ mark messages translated elsewhere (WTForms' own, see ecabinet/core/forms.py).
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "N_": None, "Nn_": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"}
 
 

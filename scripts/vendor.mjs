@@ -30,4 +30,4 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(vendor, to)), { recursive: true });
   cpSync(source, join(vendor, to), { recursive: true });
 }
-console.log(`front-end libraries copied to ${vendor}`);
+// Quiet on success: `make setup` prints only warnings and errors.

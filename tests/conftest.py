@@ -51,8 +51,9 @@ def database_url(request, tmp_path_factory):
         parts = urlsplit(services.POSTGRES_URL.replace("+psycopg", ""))
         services.require_service(services.port_open(parts.hostname, parts.port or 5432),
                                  f"PostgreSQL is not reachable at {parts.hostname}:{parts.port}")
-        _ensure_postgres_database(services.POSTGRES_URL)
-        return services.POSTGRES_URL
+        url = services.postgres_url_for_worker()
+        _ensure_postgres_database(url)
+        return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
@@ -246,14 +247,14 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ecabinet", "run", "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env(), stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine (parallel workers, browsers) starts it slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}; see {self._log.name}")
             if services.port_open("127.0.0.1", self.port, timeout=0.2):
                 return self
             time.sleep(0.1)
-        raise RuntimeError("server did not start within 30 s")
+        raise RuntimeError("server did not start within 90 s")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -344,21 +345,89 @@ def browser():
         chromium.close()
 
 
+# The order the workers get the files in (make test: pytest-xdist, one file per worker at a time, in
+# the order collected; each worker starts with a batch of consecutive files). Alphabetical, the
+# browser files sit together: one worker took them all in its first batch and ran them alone long
+# after the others had finished. So the long files (browser, slow, then those that start a server)
+# are spread over the first three quarters of the order, the longest first, and the quick files fill
+# the gaps and the end. Long: marked so, or using a browser or a server process.
+_LONG = {"browser": 3, "new_page": 3, "slow": 3, "server": 1, "live_server": 1, "module_live_server": 1}
+
+
+def pytest_collection_modifyitems(config, items):
+    weights = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        names = [mark.name for mark in item.iter_markers()] + list(getattr(item, "fixturenames", ()))
+        weights[path] = max(weights.get(path, 0), *(_LONG.get(name, 0) for name in names))
+    files = list(weights)
+    long = sorted((path for path in files if weights[path]), key=lambda path: -weights[path])
+    quick = [path for path in files if not weights[path]]
+    total, order = len(long), []
+    step = 0.75 * len(files) / max(1, total)  # one long file every `step` places
+    while long or quick:
+        due = long and (not quick or len(order) >= (total - len(long)) * step)
+        order.append((long if due else quick).pop(0))
+    rank = {path: index for index, path in enumerate(order)}
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])  # stable: each file's own order kept
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so fixtures can tell at teardown that it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+FAILURES = ROOT / "test-artifacts" / "failures"
+
+
 @pytest.fixture
-def new_page(browser):
-    """new_page(viewport=TABLET_LANDSCAPE) -> a page in a fresh context (its own cookies)."""
-    contexts = []
+def new_page(browser, request):
+    """new_page(viewport=TABLET_LANDSCAPE) -> a page in a fresh context (its own cookies).
+
+    When the test fails, what its pages said is printed with the failure (console errors, uncaught
+    exceptions, failed or 5xx requests) and each page's screenshot lands in test-artifacts/failures/:
+    a browser test that fails only on a loaded CI machine must leave enough to tell why."""
+    contexts, heard = [], []
+
+    def listen(page):
+        page.on("console", lambda message: message.type in ("error", "warning")
+                and heard.append(f"console.{message.type}: {message.text} ({page.url})"))
+        page.on("pageerror", lambda error: heard.append(f"uncaught: {error} ({page.url})"))
+        page.on("requestfailed", lambda req: heard.append(f"request failed: {req.method} {req.url}: {req.failure}"))
+        page.on("response", lambda response: response.status >= 500
+                and heard.append(f"HTTP {response.status}: {response.request.method} {response.url}"))
 
     def make(viewport=TABLET_LANDSCAPE, locale="vi-VN", **options):
         # Playwright's wait_for_function evaluates its predicate with eval, which the pages' policy
         # forbids; tests/e2e/test_page_policy.py runs the pages under the real policy (csp=True).
         options.setdefault("bypass_csp", not options.pop("csp", False))
+        # Reduced motion, as a user may ask for it: no pulsing dot repainting an idle page 60 times a
+        # second (the suite is CPU-bound, and Chromium the largest part of it). A test that needs the
+        # motion asks for reduced_motion="no-preference".
+        options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(viewport=viewport, locale=locale, has_touch=True, **options)
-        context.set_default_timeout(10_000)
+        # A bound on a hang, not a speed check: CI runs three workers' servers and browsers on two cores.
+        context.set_default_timeout(20_000)
+        context.set_default_navigation_timeout(30_000)
+        context.on("page", listen)
         contexts.append(context)
         return context.new_page()
 
     yield make
+    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
+    if failed:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+        pages = [page for context in contexts for page in context.pages]
+        for number, page in enumerate(pages):
+            with contextlib.suppress(Exception):
+                heard.append(f"page {number}: {page.url} {page.title()!r}: "
+                             + " ".join(page.inner_text("body", timeout=5_000).split())[:300])
+                page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), timeout=5_000)
+        print("What the browser said during the failed test:", *heard[-60:], sep="\n  ")
     for context in contexts:
         context.close()
 

@@ -12,6 +12,13 @@ CHROMIUM = os.environ.get("ECABINET_CHROMIUM", "/usr/bin/chromium")
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def postgres_url_for_worker():
+    """The suite's PostgreSQL database; under pytest-xdist (`make test` runs several workers) each
+    worker gets a database of its own, named after it, so workers never reset each other's schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{POSTGRES_URL}_{worker}" if worker else POSTGRES_URL
+
+
 def port_open(host, port, timeout=0.5):
     try:
         with socket.create_connection((host, port), timeout=timeout):

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from tests import services
 
+pytestmark = pytest.mark.slow  # seeding the demo several times over
+
 ROOT = Path(__file__).resolve().parent.parent
 ECABINET = Path(sys.executable).with_name("ecabinet")
 
@@ -76,7 +78,7 @@ def test_db_upgrade_create_user_seed_demo_audit_and_downgrade(sqlite_env):
     assert short.returncode != 0
 
     seeded = run_cli(env, "seed-demo")
-    assert "demo12345" in seeded.stdout
+    assert "demo12345" in seeded.stdout and "Loaded the demo" in seeded.stdout
     for login in ("chutich", "thuky", "gd.taichinh", "quantri"):
         assert re.search(rf"^\s+{re.escape(login)}\s", seeded.stdout, re.M), seeded.stdout
 
@@ -89,7 +91,8 @@ def test_db_upgrade_create_user_seed_demo_audit_and_downgrade(sqlite_env):
     assert before[1] == 3 and before[0] > 20  # the province's two sessions and the commune's
     again = run_cli(env, "seed-demo")
     assert counts() == before, "seed-demo is not idempotent"
-    assert again.stdout == seeded.stdout
+    assert "The demo is already loaded: nothing was changed." in again.stdout
+    assert again.stdout.split("Demo logins")[1] == seeded.stdout.split("Demo logins")[1]
 
     verified = run_cli(env, "audit", "verify")
     count = int(re.search(r"intact: (\d+) entries", verified.stdout).group(1))
@@ -104,6 +107,56 @@ def test_db_upgrade_create_user_seed_demo_audit_and_downgrade(sqlite_env):
 
     run_cli(env, "db", "downgrade", "base")
     assert tables(url) <= {"alembic_version"}
+
+
+def test_seed_demo_reset_brings_the_demo_back_and_touches_nothing_else(sqlite_env, tmp_path):
+    """After the demo's session was ended (and someone added an account), `seed-demo` says so and
+    changes nothing; `--reset` asks first (no answer: nothing deleted), then with --yes deletes the
+    database's rows and the stored document files and loads the demo afresh. The instance folder's
+    secret key, the signing CA under the storage folder and the checkout stay; production refuses."""
+    env, url = sqlite_env
+    run_cli(env, "db", "upgrade")
+    run_cli(env, "seed-demo")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE meetings SET status = 'ended' WHERE title LIKE 'Phiên họp UBND tỉnh thường kỳ%'"))
+    run_cli(env, "create-user", "khach.le", "--password", "mat-khau-123", "--full-name", "Khách Lẻ")
+    instance, storage = tmp_path / "instance", tmp_path / "storage"
+    secret = (instance / "secret_key").read_text()
+    (storage / "pki").mkdir(parents=True, exist_ok=True)
+    (storage / "pki" / "ca.pem").write_text("pilot CA")
+    blobs = lambda: sorted(p.name for p in (storage / "blobs").rglob("*.pdf"))  # noqa: E731
+
+    def scalar(sql):
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).scalar()
+
+    before = blobs()
+    stale = run_cli(env, "seed-demo")
+    assert "already loaded: nothing was changed" in stale.stdout and "is ended now" in stale.stdout
+    assert "seed-demo --reset" in stale.stdout
+
+    refused = run_cli(env, "seed-demo", "--reset", check=False)   # no answer to the question: aborted
+    assert refused.returncode != 0 and "Delete every session" in refused.stdout
+    assert scalar("SELECT count(*) FROM users WHERE username = 'khach.le'") == 1
+
+    production = dict(env, ECABINET_ENV="production", ECABINET_SECRET_KEY="s" * 32)
+    denied = run_cli(production, "seed-demo", "--reset", "--yes", check=False)
+    assert denied.returncode != 0 and "refused" in denied.stderr
+    assert scalar("SELECT count(*) FROM users WHERE username = 'khach.le'") == 1
+
+    reset = run_cli(env, "seed-demo", "--reset", "--yes")
+    assert re.search(r"Deleted the previous data: \d+ rows in \d+ tables of sqlite:///", reset.stdout)
+    assert f"{len(before)} stored document files" in reset.stdout and "Loaded the demo" in reset.stdout
+    assert "chutich" in reset.stdout
+    assert scalar("SELECT status FROM meetings WHERE title LIKE 'Phiên họp UBND tỉnh thường kỳ%'") == "published"
+    assert scalar("SELECT count(*) FROM users WHERE username = 'khach.le'") == 0
+    assert scalar("SELECT count(*) FROM meetings") == 3
+    assert len(blobs()) == scalar("SELECT count(DISTINCT sha256) FROM document_versions") > 0
+    assert (instance / "secret_key").read_text() == secret and (storage / "pki" / "ca.pem").read_text() == "pilot CA"
+    assert (ROOT / "setup.cfg").exists() and Path(sys.executable).exists()
+    assert "intact" in run_cli(env, "audit", "verify").stdout
+    engine.dispose()
 
 
 def test_run_serves_the_app_with_eventlet(sqlite_env):
@@ -145,6 +198,13 @@ def test_db_upgrade_on_postgresql(request, tmp_path):
         run_cli(env, "db", "upgrade")
         assert {"users", "meetings", "participants"} <= tables(url)
         run_cli(env, "seed-demo")
+        # The reset on PostgreSQL: one TRUNCATE … RESTART IDENTITY, then the demo afresh with ids from 1.
+        reset = run_cli(env, "seed-demo", "--reset", "--yes")
+        assert "Deleted the previous data" in reset.stdout and "Loaded the demo" in reset.stdout
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT min(id), count(*) FROM meetings")).one() == (1, 3)
+        engine.dispose()
         assert "intact" in run_cli(env, "audit", "verify").stdout
         run_cli(env, "db", "downgrade", "base")
         assert tables(url) <= {"alembic_version"}

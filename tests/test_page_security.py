@@ -1,6 +1,6 @@
 """Every page runs under a Content-Security-Policy without inline script, and the templates and style
 sheets keep to it: no inline script code, no inline event handlers, no style attributes, and no
-colour outside the design tokens of ecabinet.css."""
+colour outside the design tokens of ecabinet.css (nor a transition's or an animation's duration)."""
 import re
 from pathlib import Path
 
@@ -39,6 +39,26 @@ def test_colours_come_only_from_the_design_tokens():
             text = text[:start] + text[text.index("\n}\n", start):]  # the token block itself
         found = HEX_COLOUR.findall(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
         assert not found, f"{path.name} has colours outside the tokens: {found}"
+
+
+MOTION = re.compile(r"(?<![-\w])(?:transition|animation)(?:-duration)?\s*:\s*([^;}]+)")
+TIME_OR_TOKEN = re.compile(r"^(?:var\(|-?[\d.]+m?s$)")
+
+
+def test_durations_come_only_from_the_motion_tokens():
+    """Every transition and animation takes its duration from the motion tokens, which reduced
+    motion sets to nothing (ecabinet.css): a literal duration would move for those who asked for
+    no motion. The loading spinner is the one exception, on purpose (it says that something comes)."""
+    for path in STYLESHEETS:
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r":root\s*\{[^}]*\}", "", text)  # the token blocks themselves
+        for value in MOTION.findall(text):
+            for part in value.split(","):
+                words = part.split()
+                duration = next((word for word in words if TIME_OR_TOKEN.match(word)), None)
+                if duration is None or duration.startswith("var(") or "live-spin" in words:
+                    continue
+                assert float(duration.rstrip("ms") or 0) == 0, f"{path.name}: a duration of its own: {part.strip()}"
 
 
 def test_templates_and_scripts_name_no_colour_of_their_own():

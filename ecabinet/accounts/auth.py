@@ -5,6 +5,7 @@ from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ecabinet.accounts.device import settle_owner
 from ecabinet.accounts.models import User
 from ecabinet.accounts.operations import find_token
 from ecabinet.core.api import is_api_request
@@ -45,6 +46,7 @@ def init_login(app):
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_nonce != nonce:
             return None
+        settle_owner(user)
         return user
 
     @login_manager.request_loader
@@ -53,6 +55,7 @@ def init_login(app):
         if token is None:
             return None
         g.api_token = token
+        settle_owner(token.user)
         return token.user
 
     @login_manager.unauthorized_handler

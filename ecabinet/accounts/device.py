@@ -9,8 +9,10 @@ names nobody, and the device then deletes every copy it holds.
 import hashlib
 import hmac
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
+
+from ecabinet.core.signals import user_sessions_revoked
 
 OWNER_HEADER = "X-Ecabinet-Owner"
 OWNER_COOKIE = "ecabinet_device_owner"
@@ -27,13 +29,35 @@ def device_owner(user):
     return f"u{user.id}-{digest.hexdigest()[:24]}"
 
 
+def settle_owner(user):
+    """Called by the sign-in loaders: the owner of the user just loaded, kept for this request. A
+    response after a commit then names it without reading the user's row again (the commit expires
+    it), unless this request revoked someone's sessions (a new nonce) or signed the user out."""
+    g.device_owner = (user, device_owner(user))
+
+
+def _revoked(_user, **_kwargs):
+    if has_request_context():
+        g.device_owner_revoked = True
+
+
 def current_device_owner():
-    return device_owner(current_user) if current_user else None
+    if not current_user:
+        return None
+    user = current_user._get_current_object()
+    settled = g.get("device_owner")
+    if settled is not None and settled[0] is user and not g.get("device_owner_revoked"):
+        return settled[1]
+    return device_owner(user)
 
 
 def announce_owner(response):
     """Name the signed-in user (or nobody) on every page and API response; static files are shared."""
     if request.path.startswith("/static/") or request.path.startswith("/socket.io"):
+        return response
+    if response.status_code == 503:
+        # Busy: the server got no database connection in time, so who is signed in is unknown. The
+        # answer names nobody either way (a "signed out" would make the device drop its copies).
         return response
     owner = current_device_owner()
     response.headers[OWNER_HEADER] = owner or SIGNED_OUT
@@ -61,6 +85,7 @@ def forget_device(response):
 
 def init_device(app):
     app.after_request(announce_owner)
+    user_sessions_revoked.connect(_revoked, weak=False)
 
     @app.context_processor
     def owner_context():

@@ -13,7 +13,7 @@ from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_ses
 from ecabinet.audit.operations import record
 from ecabinet.bodies import operations as bodies
 from ecabinet.bodies.models import RosterRole
-from ecabinet.core.db import insert_unless_exists, unique_or, utcnow
+from ecabinet.core.db import insert_unless_exists, rows_read_alone, unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidValue, NotAuthenticated, Throttled
 from ecabinet.core.signals import user_sessions_revoked
 from ecabinet.extensions import db
@@ -101,11 +101,14 @@ def create_user(username, full_name, password, *, title=None, unit=None, email=N
         raise taken()
     user = User(
         username=username, full_name=full_name, title=(title or "").strip() or None,
-        unit=unit, email=(email or "").strip() or None, phone=(phone or "").strip() or None,
+        email=(email or "").strip() or None, phone=(phone or "").strip() or None,
         password_hash=_hash_password(password), is_admin=is_admin, active=True,
     )
     with unique_or(db.session, taken):
         db.session.add(user)
+        # Linked once in the session: linked before, the savepoint's opening flush would meet the
+        # unit's new, unsaved user (SQLAlchemy's "not in session" warning on every create-user).
+        user.unit = unit
     if is_secretariat:
         _set_secretariat(user, True, actor)
     record("user.created", actor=actor, obj=user, username=username,
@@ -257,10 +260,12 @@ def find_token(raw):
     """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
     if not raw:
         return None
-    # The token and its user in one query (every API request and socket connect runs this).
-    token = db.session.execute(_TOKEN_AND_USER, {"token_hash": _hash_token(raw)}).scalar_one_or_none()
-    if token is None:
+    # The token and its user in one query (every API request and socket connect runs this), before
+    # anything else: read without a transaction of its own on PostgreSQL (core.db.rows_read_alone).
+    rows = rows_read_alone(db.session, _TOKEN_AND_USER, {"token_hash": _hash_token(raw)})
+    if not rows:
         return None
+    token = rows[0][0]
     if token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.active:

@@ -41,8 +41,8 @@ def index():
     return render_template("bodies/index.html", bodies=bodies)
 
 
-def _roster_form(body):
-    form = RosterForm(prefix="roster")
+def _roster_form(body, **options):
+    form = RosterForm(prefix="roster", **options)
     users = db.session.execute(select(User).where(User.active.is_(True))).scalars().all()
     on_roster = {place.user_id for place in body.roster}
     form.user_id.choices = [(u.id, f"{u.full_name}{' · ' + u.title if u.title else ''}")
@@ -55,9 +55,11 @@ def _roster_form(body):
 @permission_required(can_manage_bodies)
 def edit(body_id=None):
     body = db.get_or_404(Body, body_id) if body_id else None
-    form = BodyForm(obj=body, kind=body.kind.value if body else None)
-    rules_form = RulesForm(obj=WorkingRules.of(body) if body else operations.default_rules(), prefix="rules")
-    if request.method == "POST" and form.validate() & rules_form.validate():
+    form, rules_form = _body_forms(body)
+    status = 200
+    if request.method == "POST" and not (form.validate() & rules_form.validate()):
+        status = 422
+    elif request.method == "POST":
         rules = WorkingRules(**{name: rules_form[name].data for name in WorkingRules.__dataclass_fields__})
         values = dict(name=form.name.data, kind=form.kind.data, parent_name=form.parent_name.data,
                       short_name=form.short_name.data, place_name=form.place_name.data)
@@ -71,13 +73,26 @@ def edit(body_id=None):
             db.session.rollback()
             field_error(rules_form if error.details and error.details.get("field") in rules_form else form, error)
             body = db.session.get(Body, body_id) if body_id else None
+            status = error.status
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=body.name), "success")
             return redirect(url_for("bodies.edit", body_id=body.id))
+    return _edit_page(body, form, rules_form, status=status)
+
+
+def _body_forms(body, **options):
+    return (BodyForm(obj=body, kind=body.kind.value if body else None, **options),
+            RulesForm(obj=WorkingRules.of(body) if body else operations.default_rules(), prefix="rules", **options))
+
+
+def _edit_page(body, form, rules_form, roster_form=None, status=200):
+    """The body's page; a refused roster form comes back filled in with its errors."""
     roster = roster_in_protocol_order(body) if body else []
+    if body and roster_form is None:
+        roster_form = _roster_form(body, formdata=None)
     return render_template("bodies/edit.html", body=body, form=form, rules_form=rules_form, roster=roster,
-                           roster_form=_roster_form(body) if body else None, confirm_form=ConfirmForm())
+                           roster_form=roster_form, confirm_form=ConfirmForm()), status
 
 
 @bp.route("/admin/bodies/<int:body_id>/roster", methods=["POST"])
@@ -92,13 +107,14 @@ def add_to_roster(body_id):
                                         position=form.position.data, rank=form.rank.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(str(error.message), "error")
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("The roster of %(name)s was updated.", name=body.name), "success")
-    else:
-        flash(_("Choose the person and their role."), "error")
-    return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
+            return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
+    body = db.session.get(Body, body_id)
+    form.user_id.choices = _roster_form(body, formdata=None).user_id.choices  # without the one added above
+    return _edit_page(body, *_body_forms(body, formdata=None), roster_form=form, status=422)
 
 
 @bp.route("/admin/bodies/<int:body_id>/roster/<int:user_id>/delete", methods=["POST"])
@@ -121,17 +137,26 @@ def calendar():
     """Public holidays of this year and the next (from the holidays library) and the administrator's
     days off and make-up working days, which lead times and poll deadlines follow."""
     form = CalendarDayForm()
+    status = 200
     if form.validate_on_submit():
-        operations.set_calendar_day(form.day.data, working=form.working.data == "1", note=form.note.data,
-                                    actor=current_user)
-        db.session.commit()
-        flash(_("The calendar was updated."), "success")
-        return redirect(url_for("bodies.calendar"))
+        try:
+            operations.set_calendar_day(form.day.data, working=form.working.data == "1", note=form.note.data,
+                                        actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The calendar was updated."), "success")
+            return redirect(url_for("bodies.calendar"))
+    elif form.is_submitted():
+        status = 422
     year = to_local(utcnow()).year
     holidays = [(day, name) for y in (year, year + 1) for day, name in public_holidays(y)]
     days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day)).scalars().all()
     return render_template("bodies/calendar.html", form=form, holidays=holidays, days=days,
-                           confirm_form=ConfirmForm())
+                           confirm_form=ConfirmForm()), status
 
 
 @bp.route("/admin/calendar/<day>/delete", methods=["POST"])

@@ -1,7 +1,7 @@
 """JSON API plumbing shared by every domain: errors, input parsing, CSRF for cookie callers."""
 from datetime import datetime
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
@@ -32,8 +32,29 @@ def error_response(code, message, status, details=None):
     return jsonify({"error": payload}), status
 
 
+def _http_message(status):
+    """Our own words for a plain HTTP error (never Werkzeug's English description)."""
+    from ecabinet.core import errors
+
+    by_status = {
+        400: errors.InvalidInput.default_message, 401: errors.NotAuthenticated.default_message,
+        403: errors.NotAllowed.default_message, 404: errors.NotFound.default_message,
+        405: _("This method is not allowed on this address."), 409: errors.Conflict.default_message,
+        413: errors.TooLarge.default_message, 415: errors.UnsupportedType.default_message,
+        422: errors.InvalidValue.default_message, 429: errors.Throttled.default_message,
+        503: errors.Busy.default_message,
+    }
+    return by_status.get(status) or _("The request could not be processed.")
+
+
+# Headers of a Werkzeug error worth keeping in our answer (which methods are allowed, when to retry).
+_KEPT_HEADERS = ("Allow", "Retry-After")
+
+
 def register_api_error_handlers(app):
-    """Every error under /api/ is JSON in the protocol's shape; never an HTML page."""
+    """Every error under /api/ is JSON in the protocol's shape; every error under a page route is the
+    product's own page (core.web.render_error_page), never the framework's English one."""
+    from ecabinet.core.web import render_error_page as render_page
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error):
@@ -44,16 +65,25 @@ def register_api_error_handlers(app):
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error):
         if is_api_request():
-            return error_response("csrf_failed", _("The CSRF token is missing or invalid."), 400)
-        return render_error_page(
-            InvalidInput(_("The form expired. Please reload the page and try again."), code="csrf_failed"))
+            # Only pages calling with the browser's cookie meet it (bearer calls need no token): their words.
+            return error_response("csrf_failed", _("The page has expired. Please reload it and try again."), 400)
+        return render_page(400, code="csrf_failed")
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):
+        if error.code is None or error.code < 400:  # a routing redirect (e.g. the trailing slash)
+            return error
+        headers = [(name, value) for name, value in error.get_headers() if name in _KEPT_HEADERS]
         if is_api_request():
             code = _HTTP_CODES.get(error.code, "http_error")
-            return error_response(code, error.description or error.name, error.code)
-        return error
+            response, status = error_response(code, _http_message(error.code), error.code)
+            response.headers.extend(headers)
+            return response, status
+        if error.code == 401:
+            return redirect(url_for("accounts.login", next=request.full_path))
+        response = render_page(error.code)
+        response.headers.extend(headers)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):
@@ -63,24 +93,27 @@ def register_api_error_handlers(app):
             current_app.logger.warning("no database connection in time on %s %s", request.method, request.path)
             from ecabinet.extensions import db
             db.session.rollback()
+            # Who is signed in may not have been read: answer as nobody rather than wait on the pool
+            # again for the language or the device owner (a 503 names no owner: accounts.device).
+            g._login_user = current_app.login_manager.anonymous_user()
             return handle_domain_error(Busy())
         current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
         from ecabinet.extensions import db
         db.session.rollback()
         if is_api_request():
             return error_response("internal_error", _("An internal error occurred."), 500)
-        return render_error_page(
-            DomainError(_("An internal error occurred."), code="internal_error"), status=500)
+        return render_page(500, code="internal_error")
 
 
-def render_error_page(error, status=None):
-    """The HTML page for a domain error raised under a page route (401 goes to the login page)."""
+def render_error_page(error):
+    """The page for a domain error raised under a page route (401 goes to the login page)."""
     from ecabinet.core.errors import NotAuthenticated
+    from ecabinet.core.web import render_error_page as render_page
 
     if isinstance(error, NotAuthenticated):
         return redirect(url_for("accounts.login", next=request.full_path))
-    status = status or error.status
-    return render_template("errors/error.html", error=error, status=status), status
+    specific = str(error.message) != str(type(error).default_message)  # the class's own words add nothing
+    return render_page(error.status, message=error.message if specific else None, code=error.code)
 
 
 def get_json():

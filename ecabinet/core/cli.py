@@ -52,15 +52,40 @@ def create_user_command(username, password, full_name, title, unit, email, admin
 
 
 @click.command("seed-demo")
+@click.option("--reset", is_flag=True,
+              help="First delete every row of the database and every stored document file (the schema, the "
+                   "instance folder's secret key and the signing CA stay), then load the demo afresh: brings "
+                   "the demo back after its session was run, ended or archived. Refused in production.")
+@click.option("--yes", is_flag=True, help="Do not ask before --reset deletes.")
 @with_appcontext
-def seed_demo_command():
-    """Load a realistic provincial session and print the demo logins."""
-    from ecabinet.demo import seed_demo
+def seed_demo_command(reset, yes):
+    """Load a realistic provincial session (once) and print the demo logins."""
+    from ecabinet.core.errors import DomainError
+    from ecabinet.demo import reset_demo, seed_demo
+    from ecabinet.extensions import db
 
-    logins = seed_demo()
-    click.echo("Demo logins (password for every account: %s):" % logins["password"])
-    for username, description in logins["accounts"]:
-        click.echo(f"  {username:<14} {description}")
+    if reset:
+        where = db.engine.url.render_as_string(hide_password=True)
+        if not yes:
+            click.confirm(f"Delete every session, document and account in {where} and the stored files in "
+                          f"{current_app.config['STORAGE_DIR']}, then load the demo afresh?", abort=True)
+        try:
+            deleted = reset_demo()
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from None
+        click.echo(f"Deleted the previous data: {deleted['rows']} rows in {deleted['tables']} tables of {where}, "
+                   f"{deleted['files']} stored document files.")
+    report = seed_demo()
+    for line in report["summary"]:
+        click.echo(line)
+    for line in report["notes"]:
+        click.echo(line)
+    if reset:
+        click.echo("Restart a running server (it keeps state of the deleted sessions); sign in again on every "
+                   "screen.")
+    click.echo("Demo logins (password for every account: %s):" % report["password"])
+    for username, description in report["accounts"]:
+        click.echo(f"  {username:<16} {description}")
 
 
 @click.command("run")

@@ -48,6 +48,19 @@ def text_sort_key(text):
     return _collator().getSortKey(_normalise(text))
 
 
+def search_fold(text):
+    """`text` as a search compares it: no tone or vowel marks, đ as d, no case, single spaces. What
+    someone types on a tablet without a Vietnamese keyboard ("nguyen van an") finds "Nguyễn Văn An"."""
+    decomposed = unicodedata.normalize("NFD", _normalise(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def matches_search(query, *texts):
+    """Whether every word of `query` is found, folded (search_fold), in one of `texts`."""
+    haystack = " ".join(search_fold(text) for text in texts if text)
+    return all(word in haystack for word in search_fold(query).split(" ") if word)
+
+
 def sorted_by_name(items, key=lambda item: item.full_name):
     """`items` sorted in Vietnamese name order; `key` gives an item's full name."""
     return sorted(items, key=lambda item: name_sort_key(key(item)))

@@ -3,7 +3,7 @@ import enum
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Engine, Enum, MetaData, TypeDecorator
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
@@ -71,6 +71,48 @@ def insert_unless_exists(session, model, **values):
     may run at once without either failing on the unique constraint."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+
+
+def _alone_possible(session):
+    """Whether a statement may run in autocommit on the session's connection: PostgreSQL, the session
+    bound to the Engine (a server's request or socket event) and no transaction begun."""
+    bind = session.get_bind()
+    return not session.in_transaction() and isinstance(bind, Engine) and bind.dialect.name == "postgresql"
+
+
+def first_row_committed_alone(session, statement, params):
+    """The first row of one statement that is its own transaction: on PostgreSQL, when `session` has
+    not begun and is bound to the engine (a server's request or socket event), it runs in autocommit
+    on the session's connection, without the BEGIN and COMMIT round trips, and the session ends with
+    it; otherwise (SQLite, a transaction already under way, the tests' rolled-back sessions) it runs
+    in the session's transaction, committed with the rest."""
+    session = session() if callable(session) else session  # the scoped session's own for this context
+    if not _alone_possible(session):
+        return session.execute(statement, params).first()
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    try:
+        return connection.execute(statement, params).first()
+    finally:
+        session.close()  # back to the pool; the next statement begins an ordinary transaction
+
+
+def rows_read_alone(session, statement, params):
+    """All rows of a read that opens a request (the bearer token's lookup): on PostgreSQL, when the
+    session has not begun, read in autocommit, without the BEGIN and the closing ROLLBACK or COMMIT
+    round trips; the objects it loaded stay in the session as read, and the next statement begins an
+    ordinary transaction (so a vote after it can still commit alone). Otherwise an ordinary read in
+    the session's transaction. A read of one statement sees the same committed rows either way."""
+    session = session() if callable(session) else session
+    if not _alone_possible(session):
+        return session.execute(statement, params).all()
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    rows = session.execute(statement, params).all()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()  # nothing to send in autocommit: the connection goes back to the pool
+    finally:
+        session.expire_on_commit = expire
+    return rows
 
 
 @contextmanager

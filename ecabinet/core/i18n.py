@@ -1,8 +1,8 @@
 """Locale and time zone selection, and the template helpers for Vietnamese dates."""
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, format_time
 from flask_login import current_user
 
+from ecabinet.core import formats
 from ecabinet.core.api import is_api_request
 
 
@@ -24,6 +24,15 @@ def select_timezone():
 
 
 def register_template_helpers(app):
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["time"] = lambda value, fmt="HH:mm": format_time(value, fmt) if value else ""
+    """The one way templates write dates, times and numbers (ecabinet/core/formats.py): dd/mm/yyyy,
+    24-hour clock, local time, whatever the browser's locale. The filters take no pattern, so no
+    page can drift to another format."""
+    filters = app.jinja_env.filters
+    filters["date"] = formats.format_date              # 01/12/2026
+    filters["time"] = formats.format_time              # 08:30
+    filters["datetime"] = formats.format_datetime      # 01/12/2026 08:30
+    filters["weekday"] = formats.weekday_name          # Thứ Ba
+    filters["long_date"] = formats.long_date           # Thứ Ba, 01/12/2026
+    filters["official_date"] = formats.official_date   # ngày 01 tháng 12 năm 2026
+    filters["month_label"] = formats.month_label       # Tháng 12
+    filters["number"] = formats.format_number          # 1.234,5

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ecabinet.core.formats import official_date
+
 FONT_FAMILIES = (
     ("/usr/share/fonts/truetype/liberation2", "LiberationSerif-{style}.ttf",
      {"": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}),
@@ -105,8 +107,7 @@ def date_line(letterhead):
     if day is None:
         text = "ngày      tháng      năm 20"
     else:
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+        text = official_date(day)
     return f"{place}, {text}" if place else text.capitalize()
 
 
@@ -222,9 +223,12 @@ def _letterhead(pdf, letterhead):
     right_rule = _rule_under(pdf, right_x, right_width, MOTTO, "B", TEXT_SIZE)
     line_y = max(left_rule, right_rule) + 3
     pdf.set_y(line_y)
-    _centered(pdf, left_x, HEADER_LEFT_WIDTH, letterhead.number, "", HEADER_SIZE)
-    pdf.set_y(line_y)
-    _centered(pdf, right_x, right_width, date_line(letterhead), "I", TEXT_SIZE)
+    # A document issued with another (a regulation attached to its decision) has neither a number
+    # nor a place and date of its own: number "" and no place or day leave the line out.
+    if letterhead.number or letterhead.place or letterhead.day:
+        _centered(pdf, left_x, HEADER_LEFT_WIDTH, letterhead.number, "", HEADER_SIZE)
+        pdf.set_y(line_y)
+        _centered(pdf, right_x, right_width, date_line(letterhead), "I", TEXT_SIZE)
     pdf.ln(7)
 
 
@@ -341,10 +345,20 @@ def _closing(pdf, document):
             bottom = max(bottom, _recipients(pdf, pdf.l_margin, width * 0.5, top, recipients))
         pdf.set_y(bottom)
         return
-    column = width / len(signatures)
+    # Two blocks to a row (the minutes' THƯ KÝ and CHỦ TỌA first); a row's blocks never split over
+    # a page, and a lone block in the last row sits in the middle.
+    column = width / 2
     bottom = top
-    for index, signature in enumerate(signatures):
-        bottom = max(bottom, _signature(pdf, pdf.l_margin + index * column, column, top, signature))
+    for start in range(0, len(signatures), 2):
+        row = signatures[start:start + 2]
+        if start:
+            _keep_together(pdf, max(_signature_height(s) for s in row) + 4)
+            top = pdf.get_y() + 4
+        offset = (width - column) / 2 if len(row) == 1 else 0
+        bottom = top
+        for index, signature in enumerate(row):
+            bottom = max(bottom, _signature(pdf, pdf.l_margin + offset + index * column, column, top, signature))
+        pdf.set_y(bottom)
     pdf.set_y(bottom + 6)
     if recipients:
         _recipients(pdf, pdf.l_margin, width * 0.5, pdf.get_y(), recipients)

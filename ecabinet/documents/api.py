@@ -249,7 +249,8 @@ def offline_manifest(meeting_id):
         # What the reader page loads, so it opens with the network gone.
         "assets": [url_for("static", filename=name) for name in (
             "css/fonts.css", "css/ecabinet.css", "css/documents.css", "js/ecabinet.js", "js/documents/device.js",
-            "js/documents/offline.js", "js/documents/reader.js", "js/pdfview.js", "js/documents/offline-page.js",
+            "js/documents/offline.js", "js/documents/reader.js", "js/pdfview.js", "js/textsearch.js",
+            "js/datepicker.js", "js/documents/offline-page.js",
             "vendor/pdfjs/pdf.min.mjs", "vendor/pdfjs/pdf.worker.min.mjs", "vendor/socket.io/socket.io.min.js")],
         "api": [url_for("documents_api.list_documents", meeting_id=meeting.id)],
     })

@@ -3,11 +3,12 @@ import hashlib
 import json
 
 from flask import current_app
-from flask_babel import format_datetime, ngettext
+from flask_babel import ngettext
 from flask_babel import gettext as _
 
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import NotFound
+from ecabinet.core.formats import format_datetime, format_time, long_date
 from ecabinet.documents.access import can_view_document
 from ecabinet.documents.delivery import reader_file, reader_key, send_path
 from ecabinet.documents.models import Document
@@ -44,7 +45,8 @@ def meeting_book(meeting, user):
         "meeting": [meeting.id, meeting.title, meeting.starts_at.isoformat(), meeting.location,
                     meeting.kind.value, meeting.format.value, meeting.body.name, meeting.body.parent_name],
         "groups": [[item.id if item else None, item.title if item else None,
-                    [[d.id, d.title, d.current.sha256] for d in docs]] for item, docs in groups],
+                    [[d.id, d.title, d.kind.value, d.current.sha256] for d in docs]] for item, docs in groups],
+        "layout": 2,  # contents that wrap, documents under their items
         "reader": reader_key(user) if personal else None,
         "locale": str(_("Meeting book")),
     }, ensure_ascii=False)
@@ -57,8 +59,8 @@ def meeting_book(meeting, user):
     for item, docs in groups:
         heading = _("Item %(number)d. %(title)s", number=item.number, title=item.title) if item \
             else _("Other documents")
-        sections.append((heading, [(f"{d.kind_label}: {d.title}", str(reader_file(d, d.current, user)[0]),
-                                    d.current.page_count) for d in docs]))
+        sections.append((heading, [(_book_title(d, item, first=index == 0), str(reader_file(d, d.current, user)[0]),
+                                    d.current.page_count) for index, d in enumerate(docs)]))
     count = sum(len(docs) for _item, docs in groups)
     pages = sum(d.current.page_count for _item, docs in groups for d in docs)
     cover = {
@@ -70,19 +72,28 @@ def meeting_book(meeting, user):
         "title": meeting.title,
         "lines": [line for line in (
             f"{meeting.kind_label} · {meeting.format_label}",
-            format_datetime(meeting.starts_at, "HH:mm, dd/MM/yyyy"),
+            long_date(meeting.starts_at) + ", " + format_time(meeting.starts_at),
             meeting.location,
             ngettext("%(num)d document", "%(num)d documents", count) + " · "
             + ngettext("%(num)d page", "%(num)d pages", pages),
         ) if line],
         "footer": _("Prepared by E-Cabinet on %(time)s for %(name)s",
-                    time=format_datetime(utcnow(), "dd/MM/yyyy HH:mm"), name=user.full_name),
+                    time=format_datetime(utcnow()), name=user.full_name),
         "toc_heading": _("Contents"),
     }
     font = current_app.config.get("WATERMARK_FONT", DEFAULT_FONT)
     bold = current_app.config.get("BOOK_BOLD_FONT", DEFAULT_BOLD_FONT)
     run_in_worker(write_atomically, target, lambda temp: build_book(temp, cover, sections, font, bold))
     return target
+
+
+def _book_title(document, item, first):
+    """A document's row in the contents: none for the item's own document when it leads the item (the
+    item's row leads to it), its kind when it bears the item's title further down, else its title
+    with its kind when the title does not already say it (never "Báo cáo: Báo cáo …")."""
+    if document.repeats_title_of(item):
+        return None if first else str(document.kind_label)
+    return document.titled_with_kind
 
 
 def send_book(meeting, user):

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, request, send_file
-from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ecabinet.accounts.auth import bearer_token
 from ecabinet.core.db import utcnow
+from ecabinet.core.formats import format_datetime
 from ecabinet.documents import operations
 from ecabinet.documents.pdf import DEFAULT_FONT, watermark_pdf
 from ecabinet.documents.storage import get_storage, write_atomically
@@ -24,12 +25,12 @@ NOT_STORED = "private, no-store"
 
 
 def reader_key(user):
-    """Changes when what the stamp shows about the reader changes (name, unit)."""
-    return hashlib.sha256(f"{user.id}|{user.full_name}|{user.unit_name or ''}".encode()).hexdigest()[:16]
+    """Changes when what the stamp shows about the reader changes (name, unit, the language of its footer)."""
+    return hashlib.sha256(f"{user.id}|{user.full_name}|{user.unit_name or ''}|{get_locale()}".encode()).hexdigest()[:16]
 
 
 def watermark_texts(user, when):
-    moment = format_datetime(when, "dd/MM/yyyy HH:mm")
+    moment = format_datetime(when)
     lines = [user.full_name]
     if user.unit_name:
         lines.append(user.unit_name)

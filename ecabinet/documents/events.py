@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ecabinet.core import realtime
 from ecabinet.documents.access import can_view_document
-from ecabinet.documents.models import Classification, Document, DocumentVersion
+from ecabinet.documents.models import Classification, Document, DocumentKind, DocumentVersion
 from ecabinet.extensions import db
 from ecabinet.meetings.queries import sent_late
 
@@ -28,11 +28,11 @@ class DocumentFacts:
     session, classification, guest permission), without an ORM object: the list is kept per room
     version (live.room) and checked per caller."""
 
-    __slots__ = ("id", "title", "agenda_item_id", "page_count", "classification", "guests_allowed", "late",
+    __slots__ = ("id", "title", "kind", "agenda_item_id", "page_count", "classification", "guests_allowed", "late",
                  "meeting")
 
     def __init__(self, row, late):
-        (self.id, self.title, self.agenda_item_id, self.page_count, self.classification,
+        (self.id, self.title, self.kind, self.agenda_item_id, self.page_count, self.classification,
          self.guests_allowed) = row
         self.late = late  # added or replaced inside the body's lead time before the session
         # Set per caller (seen_through): the kept list holds no ORM object of the session that built it.
@@ -51,7 +51,7 @@ class DocumentFacts:
         return copy
 
     def as_json(self):
-        return {"id": self.id, "title": self.title, "agenda_item_id": self.agenda_item_id,
+        return {"id": self.id, "title": self.title, "kind": DocumentKind(self.kind).value, "agenda_item_id": self.agenda_item_id,
                 "page_count": self.page_count, "classification": self.classification.value, "late": self.late,
                 # Built per answer, in its request (the application may be mounted under a prefix).
                 "url": url_for("documents_api.document_file", document_id=self.id)}
@@ -60,7 +60,7 @@ class DocumentFacts:
 def document_facts(meeting):
     """The session's documents in agenda order, with their current version's page count (one query)."""
     rows = db.session.execute(
-        select(Document.id, Document.title, Document.agenda_item_id, _current(DocumentVersion.page_count),
+        select(Document.id, Document.title, Document.kind, Document.agenda_item_id, _current(DocumentVersion.page_count),
                Document.classification, Document.guests_allowed, _current(DocumentVersion.uploaded_at))
         .where(Document.meeting_id == meeting.id).order_by(Document.position, Document.id)
     ).all()

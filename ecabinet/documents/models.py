@@ -1,4 +1,7 @@
 """Documents, their versions (one stored file each) and readers' private notes."""
+import re
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +37,12 @@ CLASSIFICATION_LABELS = {
     Classification.CONFIDENTIAL: _l("Confidential"),
     Classification.STATE_SECRET: _l("State secret"),
 }
+
+
+def _comparable(text):
+    """Text as a reader compares it: composed, case and spacing ignored, no closing punctuation."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
+    return text.rstrip(" .:;,-–—")
 
 
 class NoteKind(StrEnum):
@@ -74,6 +83,24 @@ class Document(db.Model):
     @property
     def kind_label(self):
         return KIND_LABELS[self.kind]
+
+    @property
+    def titled_with_kind(self):
+        """The title with its kind before it ("Tờ trình: Phương án …"), unless the title already says
+        it ("Báo cáo tình hình …", never "Báo cáo: Báo cáo tình hình …") or the kind says nothing."""
+        kind = _comparable(str(self.kind_label))
+        if self.kind == DocumentKind.OTHER or _comparable(self.title).startswith(kind):
+            return self.title
+        return f"{self.kind_label}: {self.title}"
+
+    def repeats_title_of(self, item):
+        """Whether the document bears its agenda item's own title (the usual case for the item's main
+        document): listed under the item, it is named by its kind rather than by the title again."""
+        return item is not None and _comparable(self.title) == _comparable(item.title)
+
+    def title_under(self, item):
+        """How the document is named in a list under its agenda item."""
+        return self.kind_label if self.repeats_title_of(item) else self.title
 
     @property
     def classification_label(self):

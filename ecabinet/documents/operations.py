@@ -17,7 +17,7 @@ from ecabinet.documents.pdf import PdfRejected, looks_like_pdf
 from ecabinet.documents.storage import get_storage
 from ecabinet.documents.validation import OFFICE_EXTENSIONS, convert_office, inspect_untrusted
 from ecabinet.extensions import db
-from ecabinet.meetings.operations import EDITABLE_STATUSES
+from ecabinet.meetings.operations import EDITABLE_STATUSES, refuse_if_archived
 
 # Other domains (minutes, signing) register checks here: function(document) -> a reason
 # (text) when something final, such as a signed record, refers to the document; else None.
@@ -169,6 +169,7 @@ def discard_if_unreferenced(shas):
 
 
 def _require_editable(meeting):
+    refuse_if_archived(meeting)
     if meeting.status not in EDITABLE_STATUSES:
         raise InvalidState(_("This session has ended; its documents can no longer be changed."),
                            code="meeting_closed")
@@ -250,17 +251,25 @@ def update_document(document, *, actor, title, kind, agenda_item, classification
     return document
 
 
+def deletion_refusal(document):
+    """Why the document cannot be deleted (a Conflict: a signed record refers to it), or None: the page
+    offers the deletion, and its confirmation, only when nothing refuses it."""
+    for check in DOCUMENT_REFERENCES:
+        reason = check(document)
+        if reason:
+            return Conflict(_("This document cannot be deleted: %(reason)s", reason=reason), code="document_referenced")
+    return None
+
+
 def delete_document(document, *, actor):
     """Delete a document and its versions; refused while a signed record refers to it.
 
     Returns the SHA-256 of its files: the adapter removes those no longer used after the commit.
     """
     _require_editable(document.meeting)
-    for check in DOCUMENT_REFERENCES:
-        reason = check(document)
-        if reason:
-            raise Conflict(_("This document cannot be deleted: %(reason)s", reason=reason),
-                           code="document_referenced")
+    refusal = deletion_refusal(document)
+    if refusal is not None:
+        raise refusal
     shas = [v.sha256 for v in document.versions]
     meeting_id, title, document_id = document.meeting_id, document.title, document.id
     db.session.delete(document)

@@ -135,10 +135,48 @@ def watermark_pdf(source, target, lines, footer, font_path=DEFAULT_FONT):
 
 # -- meeting book ---------------------------------------------------------------
 
-TOC_LINES_PER_PAGE = 26
+# The contents page: rows wrap (a long title is never cut short) and flow over as many pages as needed.
+TOC_TOP, TOC_BOTTOM = 40, 280          # mm: where rows start and must end on each page
+TOC_LEFT, TOC_NUMBER_X, TOC_RIGHT = 20, 172, 190
+TOC_LINE = {0: 6.2, 1: 5.6}           # mm per line of a section / document row
+TOC_FONT = {0: ("B", 11), 1: ("", 10.5)}
+TOC_INDENT = {0: 0, 1: 8}
+TOC_GAP = 3.2                          # mm between rows
 
 
-def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, toc_pages):
+def _toc_fonts(pdf, font_path, bold_font_path):
+    pdf.add_font("book", "", font_path)
+    pdf.add_font("book", "B", bold_font_path)
+
+
+def _toc_layout(pdf, rows):
+    """[[(level, lines, offset, height)]] per contents page: each row's title wrapped to its column."""
+    pages, page, y = [], [], TOC_TOP
+    for level, title, offset in rows:
+        pdf.set_font("book", *TOC_FONT[level])
+        width = TOC_NUMBER_X - TOC_LEFT - TOC_INDENT[level] - 4
+        lines = pdf.multi_cell(width, TOC_LINE[level], nfc(title), dry_run=True, output="LINES")
+        height = len(lines) * TOC_LINE[level]
+        if page and y + height > TOC_BOTTOM:
+            pages.append(page)
+            page, y = [], TOC_TOP
+        page.append((level, lines, offset, height))
+        y += height + TOC_GAP
+    pages.append(page)
+    return pages
+
+
+def toc_page_count(rows, font_path=DEFAULT_FONT, bold_font_path=DEFAULT_BOLD_FONT):
+    """How many pages the contents of `rows` take (the body's page numbers depend on it)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    _toc_fonts(pdf, font_path, bold_font_path)
+    pdf.add_page()  # fpdf2 measures lines on a page
+    return len(_toc_layout(pdf, rows))
+
+
+def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path):
     """Cover page and table of contents: (PDF bytes, links).
 
     toc_rows: (level, title, page offset in body); links: (front page index, rect in PDF points,
@@ -148,8 +186,7 @@ def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, t
 
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("book", "", font_path)
-    pdf.add_font("book", "B", bold_font_path)
+    _toc_fonts(pdf, font_path, bold_font_path)
     pdf.add_page()
     pdf.set_xy(15, 18)
     if cover.get("parent"):  # the body above, in regular type, over the body's own name
@@ -183,41 +220,39 @@ def _front_matter(cover, toc_rows, first_body_page, font_path, bold_font_path, t
     pdf.cell(0, 6, nfc(cover["footer"]), align="C")
     pdf.set_text_color(29, 39, 51)
 
-    rows = list(toc_rows)
     links = []
     points = 72 / 25.4
-    for page_index in range(toc_pages):
+    for page_index, page in enumerate(_toc_layout(pdf, toc_rows)):
         pdf.add_page()
         pdf.set_font("book", "B", 18)
         pdf.set_xy(20, 20)
         pdf.cell(170, 10, nfc(cover["toc_heading"]).upper(), align="C")
-        y = 40
-        for level, title, offset in rows[page_index * TOC_LINES_PER_PAGE:(page_index + 1) * TOC_LINES_PER_PAGE]:
-            pdf.set_font("book", "B" if level == 0 else "", 11 if level == 0 else 10.5)
-            indent = 20 if level == 0 else 28
-            text = nfc(title)
-            width = 150 - (indent - 20)
-            while pdf.get_string_width(text) > width - 4 and len(text) > 4:
-                text = text[:-2]
-            if text != nfc(title):
-                text = text.rstrip() + "…"
-            pdf.set_xy(indent, y)
-            pdf.cell(width, 8, text)
-            pdf.set_xy(172, y)
-            pdf.cell(18, 8, str(first_body_page + offset), align="R")
+        y = TOC_TOP
+        for level, lines, offset, height in page:
+            pdf.set_font("book", *TOC_FONT[level])
+            x = TOC_LEFT + TOC_INDENT[level]
+            for number, line in enumerate(lines):
+                pdf.set_xy(x, y + number * TOC_LINE[level])
+                pdf.cell(TOC_NUMBER_X - x - 4, TOC_LINE[level], line)
+            # The page number on the row's last line, as a reader's eye ends there.
+            pdf.set_xy(TOC_NUMBER_X, y + height - TOC_LINE[level])
+            pdf.cell(TOC_RIGHT - TOC_NUMBER_X, TOC_LINE[level], str(first_body_page + offset), align="R")
+            bottom = y + height + TOC_GAP / 2
             pdf.set_draw_color(221, 227, 234)
-            pdf.line(indent, y + 8.5, 190, y + 8.5)
+            pdf.line(x, bottom, TOC_RIGHT, bottom)
             # PDF space has its origin at the bottom left, in points.
-            links.append((1 + page_index, (indent * points, (297 - y - 8.5) * points, 190 * points,
-                                           (297 - y) * points), offset))
-            y += 9.5
+            links.append((1 + page_index, (x * points, (297 - bottom) * points, TOC_RIGHT * points,
+                                           (297 - y + 1) * points), offset))
+            y += height + TOC_GAP
     return bytes(pdf.output()), links
 
 
 def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=DEFAULT_BOLD_FONT):
     """One PDF: cover, table of contents, then every document, with a bookmark per section and document.
 
-    cover: dict of texts; sections: [(section title, [(document title, pdf path, page count)])].
+    cover: dict of texts; sections: [(section title, [(document title, pdf path, page count)])]; a
+    document titled None is the section's own (an agenda item's main document): the section's row
+    and bookmark lead to it, with no row of its own.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
@@ -226,11 +261,12 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
     for section_title, documents in sections:
         rows.append((0, section_title, offset))
         for title, _path, pages in documents:
-            rows.append((1, title, offset))
+            if title is not None:
+                rows.append((1, title, offset))
             offset += pages
-    toc_pages = max(1, -(-len(rows) // TOC_LINES_PER_PAGE))
+    toc_pages = toc_page_count(rows, font_path, bold_font_path)
     first_body_page = 1 + toc_pages + 1  # printed page numbers start at 1 on the cover
-    front, links = _front_matter(cover, rows, first_body_page, font_path, bold_font_path, toc_pages)
+    front, links = _front_matter(cover, rows, first_body_page, font_path, bold_font_path)
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)))
@@ -246,7 +282,8 @@ def build_book(target, cover, sections, font_path=DEFAULT_FONT, bold_font_path=D
         # Bookmarks after the pages exist: a bookmark made before its page points nowhere.
         parent = writer.add_outline_item(title=nfc(section_title), page_number=placed[0][1])
         for title, page_index in placed:
-            writer.add_outline_item(title=nfc(title), page_number=page_index, parent=parent)
+            if title is not None:
+                writer.add_outline_item(title=nfc(title), page_number=page_index, parent=parent)
     for front_page, rect, offset in links:
         writer.add_annotation(front_page, Link(rect=rect, target_page_index=body_start + offset))
     writer.page_mode = "/UseOutlines"

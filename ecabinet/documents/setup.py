@@ -26,6 +26,5 @@ def init_app(app):
     app.extensions["ecabinet_storage"] = LocalStorage(app.config["STORAGE_DIR"])
 
     meetings_api.detail_section(api.detail_section)
-    meetings_views.page_panel(views.documents_panel)
-    meetings_views.header_action(views.documents_header_action, order=50)
+    meetings_views.agenda_part(views.documents_agenda_part)
     return [views.bp, api.bp]

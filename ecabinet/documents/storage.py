@@ -52,6 +52,11 @@ class Storage(ABC):
     def scratch_dir(self):
         """A folder for temporary files on the same filesystem as the store (for atomic renames)."""
 
+    @abstractmethod
+    def clear(self):
+        """Remove every blob, derived file and temporary file (`ecabinet seed-demo --reset`); the number
+        of blobs removed. Nothing else kept beside the store is touched."""
+
 
 def sha256_of(path):
     digest = hashlib.sha256()
@@ -124,6 +129,14 @@ class LocalStorage(Storage):
 
     def blob_count(self):
         return sum(1 for _ in (self.root / "blobs").rglob("*.pdf"))
+
+    def clear(self):
+        """Empty blobs/, cache/ and tmp/ (and only those: the signing CA under pki/ stays)."""
+        removed = self.blob_count()
+        for name in ("blobs", "cache", "tmp"):
+            shutil.rmtree(self.root / name, ignore_errors=True)
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+        return removed
 
 
 def write_atomically(target, produce):

@@ -1,8 +1,10 @@
 """Pages: the session's documents panel, the upload page, the reader, and the file routes they use."""
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
+from flask import (
+    Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request, send_file, url_for,
+)
+from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user
 
 from ecabinet.accounts.auth import login_required
@@ -22,6 +24,7 @@ from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.queries import documents_due, sent_late
 from ecabinet.meetings.operations import EDITABLE_STATUSES
+from ecabinet.meetings.views import AgendaPart
 
 bp = Blueprint("documents", __name__)
 
@@ -49,25 +52,29 @@ def _groups(meeting, user):
     return documents_in_agenda_order(meeting, user)
 
 
-def documents_panel(meeting, user):
-    """The documents card on the session page."""
+def documents_agenda_part(meeting, user):
+    """The session's documents on its page, each under its agenda item (the rest after the agenda),
+    with the meeting book and the upload beside the agenda's title."""
     can_manage = can_manage_documents(user, meeting)
     groups = _groups(meeting, user)
-    return "documents/_panel.html", {
-        "groups": groups,
-        "late": {d.id for _item, docs in groups for d in docs if sent_late(meeting, d.current.uploaded_at)},
-        "documents_due": documents_due(meeting),
-        "can_manage": can_manage,
-        "editable": _editable(meeting),
-        "replace_form": ReplaceForm(prefix="replace") if can_manage else None,
-    }
-
-
-def documents_header_action(meeting, user):
-    """The meeting book, once the session has documents the user may read (upload sits in the panel)."""
-    if not _groups(meeting, user):
-        return None
-    return "documents/_header_action.html", {"has_documents": True}
+    return AgendaPart(
+        header="documents/_agenda_header.html", item="documents/_agenda_item.html",
+        after="documents/_agenda_after.html", footer="documents/_agenda_footer.html",
+        context={
+            "by_item": {item.id: docs for item, docs in groups if item is not None},
+            "loose": next((docs for item, docs in groups if item is None), []),
+            "count": sum(len(docs) for _item, docs in groups),
+            "late": {d.id for _item, docs in groups for d in docs if sent_late(meeting, d.current.uploaded_at)},
+            "documents_due": documents_due(meeting),
+            "can_manage": can_manage,
+            "editable": _editable(meeting),
+            "replace_form": ReplaceForm(prefix="replace", formdata=None) if can_manage else None,
+            # A refused new version (views.replace): that document's form opens again with the note
+            # typed and the reason next to the file.
+            "refused_replace": g.get("refused_replace"),
+            "deletion_refusals": {d.id: str(refusal.message) for _item, docs in groups for d in docs
+                                  if can_manage and (refusal := operations.deletion_refusal(d)) is not None},
+        })
 
 
 @bp.route("/sw.js")
@@ -84,11 +91,33 @@ def service_worker():
 bp.add_url_rule("/meetings/sw.js", "legacy_service_worker", service_worker)
 
 
+def _in_asked_language(build):
+    """The service worker fetches its offline page and messages without cookies (a background
+    answer that set the session cookie could land after a login and undo it), so it names the
+    language itself: ?lang=vi|en, else the usual choice (a browser opening the page)."""
+    asked = request.args.get("lang")
+    language = asked if asked in current_app.config["LANGUAGES"] else str(get_locale())
+    with force_locale(language):
+        response = make_response(build())
+    response.headers["Content-Language"] = language
+    return response
+
+
 @bp.route("/offline")
 def offline():
     """What the service worker shows instead of a page it cannot fetch: no user's data in it (the
     list of copies on the device is filled in by the worker for the user signed in on it)."""
-    return render_template("documents/offline.html")
+    return _in_asked_language(lambda: render_template("documents/offline.html"))
+
+
+@bp.route("/offline/messages")
+def offline_messages():
+    """The service worker's own answers without the network, in the language of the device's last
+    page: it keeps this beside the offline page and fetches both again when the language changes."""
+    return _in_asked_language(lambda: jsonify({
+        "document": _("No connection, and this document is not stored on this device for you."),
+        "other": _("No connection, and this is not stored on this device for you."),
+    }))
 
 
 @bp.route("/meetings/<int:meeting_id>/documents/upload")
@@ -150,8 +179,10 @@ def book(meeting_id):
     return send_book(load_meeting(meeting_id, can_download_book), current_user)
 
 
-def _back(meeting):
-    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#documents")
+def _back(meeting, document=None):
+    """To the session page, at the document's row (the documents sit under their agenda items)."""
+    anchor = f"#doc-{document.id}" if document is not None else "#agenda"
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + anchor)
 
 
 @bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/replace", methods=["POST"])
@@ -161,8 +192,7 @@ def replace(meeting_id, document_id):
     document = load_document(document_id, manage=True, meeting=meeting)
     form = ReplaceForm(prefix="replace")
     if not form.validate_on_submit():
-        flash(_("Choose the new PDF file."), "error")
-        return _back(meeting)
+        return _refused_replace(meeting, document, form, _("Choose the new PDF file."), 422)
     try:
         incoming = operations.receive_upload(form.file.data.stream, form.file.data.filename)
         prepared = operations.prepare_file(incoming)
@@ -171,11 +201,22 @@ def replace(meeting_id, document_id):
             document, prepared, actor=current_user, note=form.note.data))
     except DomainError as error:
         db.session.rollback()
-        flash(_("The new version was refused: %(reason)s", reason=error.message), "error")
-        return _back(meeting)
+        return _refused_replace(meeting, document, form,
+                                _("The new version was refused: %(reason)s", reason=error.message), error.status)
     flash(_("Version %(number)d of “%(title)s” is now current.", number=version.number, title=document.title),
           "success")
-    return _back(meeting)
+    return _back(meeting, document)
+
+
+def _refused_replace(meeting, document, form, reason, status):
+    """The session page again, the document's replace form open with the note typed and the reason."""
+    from ecabinet.meetings.views import show_page
+
+    if not _editable(load_meeting(meeting.id)):  # ended meanwhile: the page has no form to show again
+        flash(str(reason), "error")
+        return _back(meeting)
+    g.refused_replace = {"document_id": document.id, "note": form.note.data or "", "error": str(reason)}
+    return show_page(meeting, status=status)
 
 
 @bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/edit", methods=["GET", "POST"])
@@ -202,7 +243,7 @@ def edit(meeting_id, document_id):
             realtime.broadcast(meeting.id, "documents", {"meeting_id": meeting.id})
             db.session.commit()
             flash(_("Document saved."), "success")
-            return _back(meeting)
+            return _back(meeting, document)
     return render_template("documents/edit.html", form=form, meeting=meeting, document=document,
                            confirm_form=ConfirmForm())
 
@@ -214,14 +255,14 @@ def delete(meeting_id, document_id):
     document = load_document(document_id, manage=True, meeting=meeting)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired. Please reload the page and try again."), "error")
-        return _back(meeting)
+        return _back(meeting, document)
     title = document.title
     try:
         shas = operations.delete_document(document, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _back(meeting)
+        return _back(meeting, document)
     realtime.broadcast(meeting.id, "documents", {"meeting_id": meeting.id})
     db.session.commit()
     operations.discard_if_unreferenced(shas)
@@ -229,4 +270,4 @@ def delete(meeting_id, document_id):
     return _back(meeting)
 
 
-__all__ = ["bp", "documents_panel", "documents_header_action", "CLASSIFICATION_LABELS"]
+__all__ = ["bp", "documents_agenda_part", "CLASSIFICATION_LABELS"]

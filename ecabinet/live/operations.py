@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ecabinet.accounts.models import ApiToken, User
 from ecabinet.audit.operations import record
+from ecabinet.core import realtime
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.documents.models import Document, DocumentVersion
@@ -17,6 +17,12 @@ from ecabinet.live.models import FloorRequest, LiveConnection, LiveState
 from ecabinet.meetings.models import Attendance, Meeting, MeetingStatus, Role
 
 MAX_PAGE = 100_000
+
+
+def _refuse_if_archived(meeting):
+    from ecabinet.meetings.operations import refuse_if_archived
+
+    refuse_if_archived(meeting)
 
 
 def _require_live(meeting):
@@ -87,12 +93,8 @@ def _turn_statement(*, with_document, with_token):
     """
     # Bound names differ from live_states' columns (SQLAlchemy reserves those in an UPDATE).
     meeting_id, user_id = bindparam("turn_meeting"), bindparam("user_id")
-    if with_token:
-        signed_in = exists().where(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id,
-                                   ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now"))
-    else:
-        signed_in = exists().where(User.id == user_id, User.session_nonce == bindparam("nonce"))
-    conditions = [access.turn_pages_clause(meeting_id, user_id), signed_in]
+    conditions = [access.turn_pages_clause(meeting_id, user_id),
+                  realtime.signed_in_clause(user_id, with_token=with_token)]
     if with_document:
         pages = (select(DocumentVersion.page_count).where(DocumentVersion.document_id == Document.id)
                  .order_by(DocumentVersion.number.desc()).limit(1).scalar_subquery())
@@ -219,6 +221,7 @@ def next_item(meeting, *, actor):
 def check_in(participant, *, actor):
     """A member checks in from their tablet (điểm danh)."""
     meeting = participant.meeting
+    _refuse_if_archived(meeting)
     if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE):
         raise InvalidState(_("Check-in is open only before and during the session."), code="check_in_closed")
     if participant.attendance in (Attendance.PRESENT, Attendance.PRESENT_ONLINE):
@@ -236,6 +239,7 @@ def set_attendance(participant, attendance, *, actor, note=None, stand_in=None):
     from ecabinet.meetings import operations as meetings
 
     meeting = participant.meeting
+    meetings.refuse_if_archived(meeting)
     if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE):
         raise InvalidState(_("Attendance can be recorded only before and during the session."),
                            code="check_in_closed")

@@ -1,6 +1,7 @@
 """The texts the page scripts show, translated on the server (no English hard-coded in JavaScript)."""
 from flask_babel import gettext as _
 
+from ecabinet.documents.models import KIND_LABELS
 from ecabinet.meetings.models import MEETING_STATUS_LABELS
 
 
@@ -74,6 +75,8 @@ def client_strings():
         "sent_late": _("Sent late"),
         "late_document": _("Document sent late: after the lead time the working rules set"),
         "classification": {"confidential": _("Confidential"), "state_secret": _("State secret")},
+        # A document bearing its item's own title is named by its kind under the item.
+        "kinds": {kind.value: str(label) for kind, label in KIND_LABELS.items()},
         "minutes_short": _("min"),
         "session_not_live": _("The session has not started yet"),
         "fit_page": _("Fit the page"),
@@ -86,5 +89,9 @@ def client_strings():
         "note_saved": _("Note saved."),
         "note_failed": _("The note could not be saved."),
         "draw_highlight": _("Drag across the page to highlight an area."),
+        "searching": _("Searching…"),
+        "search_none": _("Not found in this document."),
+        "search_result_of": _("Result %(index)s of %(count)s"),
+        "search_no_document": _("No document on screen to search."),
         "statuses": {status.value: str(label) for status, label in MEETING_STATUS_LABELS.items()},
     }

@@ -9,8 +9,9 @@ from ecabinet.extensions import db
 from ecabinet.live import access, directory, operations, rows, state
 from ecabinet.live.strings import client_strings
 from ecabinet.meetings import access as meetings_access
+from ecabinet.meetings import views as meetings_views
 from ecabinet.meetings.loaders import load_meeting
-from ecabinet.meetings.operations import invitable_users
+from ecabinet.meetings.operations import invitable_users, status_change_refusal
 from ecabinet.meetings.models import Meeting, MeetingStatus
 
 bp = Blueprint("live", __name__)
@@ -26,6 +27,8 @@ def _config(meeting, mode, **extra):
         "pdfjs": url_for("static", filename="vendor/pdfjs/pdf.min.mjs"),
         "pdfjs_worker": url_for("static", filename="vendor/pdfjs/pdf.worker.min.mjs"),
         "meeting_url": url_for("meetings.show", meeting_id=meeting.id),
+        # The status badge in the words of those who attend (the secretariat's: the workflow's).
+        "status_words": None if mode == "display" else meetings_views.session_status_words(meeting),
         # The reader's private notes, for the document on screen ({id}: its id); not on the display.
         "notes_url": None if mode == "display" else
         url_for("documents_api.list_notes", document_id=0).replace("/0/", "/{id}/"),
@@ -60,7 +63,16 @@ def console(meeting_id):
     return render_template("live/console.html", meeting=meeting, secretariat=secretariat,
                            standin_candidates=candidates,
                            can_change_status=meetings_access.can_change_status(current_user, meeting),
+                           start_refusal=_start_refusal(meeting),
                            config=_config(meeting, "console", secretariat=secretariat))
+
+
+def _start_refusal(meeting):
+    """Why the console's Start cannot succeed now, if it cannot (said instead of asking to confirm)."""
+    if meeting.status != MeetingStatus.PUBLISHED:
+        return None
+    refusal = status_change_refusal(meeting, MeetingStatus.LIVE)
+    return str(refusal.message) if refusal else None
 
 
 @bp.route("/meetings/<int:meeting_id>/live/display-token", methods=["POST"])
@@ -104,23 +116,43 @@ def register_hooks():
     the documents reader's: whether it listens to the room."""
     from ecabinet.documents import views as documents_views
     from ecabinet.meetings import api as meetings_api
-    from ecabinet.meetings import views as meetings_views
 
     documents_views.reader_room_rule(access.can_follow_from_reader)
     meetings_views.header_action(enter_button, order=10)
+    meetings_views.manage_item(room_tools, order=10)
     meetings_api.detail_section(live_detail)
     meetings_api.participants_section(participants_version)
 
 
+def _room_open(meeting, user):
+    return meeting.status in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE) and access.can_join(user, meeting)
+
+
 def enter_button(meeting, user):
-    if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.LIVE) or not access.can_join(user, meeting):
+    """"Enter the meeting room": the console for whoever runs the session, the tablet for the others."""
+    if not _room_open(meeting, user):
         return None
     console = access.can_use_console(user, meeting)
     return "live/_enter_button.html", {
         "url": url_for("live.console" if console else "live.tablet", meeting_id=meeting.id),
+        # The main action: for a member always; for whoever starts the session, once it is live.
+        "is_primary": meeting.status == MeetingStatus.LIVE
+        or not meetings_access.can_change_status(user, meeting),
+    }
+
+
+def room_tools(meeting, user):
+    """In the session page's "Manage" menu: what members see (for the console's users) and the link
+    for the room's screen."""
+    if not _room_open(meeting, user):
+        return None
+    console = access.can_use_console(user, meeting)
+    display = access.can_issue_display_token(user, meeting)
+    if not (console or display):
+        return None
+    return "live/_manage_items.html", {
         "tablet_url": url_for("live.tablet", meeting_id=meeting.id) if console else None,
-        "is_live": meeting.status == MeetingStatus.LIVE,
-        "can_issue_display": access.can_issue_display_token(user, meeting),
+        "can_issue_display": display,
         "display_url": url_for("live.issue_display_token", meeting_id=meeting.id),
     }
 

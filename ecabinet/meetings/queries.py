@@ -2,6 +2,7 @@
 from datetime import datetime, time
 
 from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from ecabinet.bodies.operations import calendar_overrides
@@ -84,3 +85,29 @@ def documents_due(meeting):
 def sent_late(meeting, moment):
     """Whether something sent at `moment` (publishing, a new document version) is inside the lead time."""
     return moment is not None and to_local(moment).date() > documents_due(meeting)
+
+
+# A session's status in the words of those who attend it (the secretariat keeps the workflow's:
+# draft, published, …): what they want to know is whether it is coming, today, on now or over.
+ATTENDEE_STATUS_LABELS = {
+    "upcoming": _l("Upcoming"),
+    "today": _l("Today"),
+    "overdue": _l("Not started yet"),
+    "live": _l("Live now"),
+    "ended": _l("Ended"),
+}
+
+
+def attendee_status(meeting, now, status=None):
+    """(key, label) of the session for a participant at `now`: upcoming, today, overdue (its day has
+    passed and it was never started), live or ended. `status`: another than the session's own (the
+    live room says what it becomes when it starts or ends)."""
+    status = status or meeting.status
+    if status == MeetingStatus.LIVE:
+        key = "live"
+    elif status in (MeetingStatus.ENDED, MeetingStatus.ARCHIVED):
+        key = "ended"
+    else:
+        day, today = to_local(meeting.starts_at).date(), to_local(now).date()
+        key = "today" if day == today else "upcoming" if day > today else "overdue"
+    return key, ATTENDEE_STATUS_LABELS[key]

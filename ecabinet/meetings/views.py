@@ -1,4 +1,6 @@
 """Pages: my sessions, a session, and the secretariat's editing of it."""
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,26 +18,32 @@ from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
+from ecabinet.core.web import field_error
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
 from ecabinet.meetings.events import broadcast_status
 from ecabinet.meetings.access import (
-    can_change_status, can_chair, can_create_meeting, can_manage_meeting,
+    can_change_status, can_chair, can_create_meeting, can_manage_meeting, can_view_meeting,
 )
 from ecabinet.meetings.forms import AgendaItemForm, MeetingForm, ParticipantForm, ParticipantRoleForm
 from ecabinet.meetings.loaders import load_agenda_item, load_meeting, load_participant
-from ecabinet.meetings.models import MeetingStatus, Role
+from ecabinet.meetings.models import Meeting, MeetingStatus, Role
 from ecabinet.meetings.queries import (
-    documents_due, meetings_for, participants_in_protocol_order, rules_of, sent_late, split_upcoming,
+    attendee_status, documents_due, meetings_for, participants_in_protocol_order, rules_of, sent_late, split_upcoming,
 )
 
 bp = Blueprint("meetings", __name__)
 
 # Other domains add to the session page: functions (meeting, user) -> (template
 # name, context dict) or None. Panels render below the agenda; header actions
-# (e.g. "enter the meeting room") beside the lifecycle buttons.
+# (e.g. "enter the meeting room") beside the lifecycle buttons; manage items go into
+# the secretariat's one "Manage" menu instead of a button each.
 PAGE_PANELS = []
 HEADER_ACTIONS = []
+MANAGE_ITEMS = []
+# What another domain shows within the agenda (the documents of each item): functions
+# (meeting, user) -> AgendaPart or None.
+AGENDA_PARTS = []
 
 _ACTIONS = {
     "publish": MeetingStatus.PUBLISHED,
@@ -63,8 +71,58 @@ def header_action(function, order=100):
     return _register(HEADER_ACTIONS, function, order)
 
 
+def manage_item(function, order=100):
+    """An entry of the secretariat's "Manage" menu on the session page."""
+    return _register(MANAGE_ITEMS, function, order)
+
+
+@dataclass(frozen=True)
+class AgendaPart:
+    """Templates another domain renders inside the agenda card, each with `part` (its context):
+    `header` beside the card's title, `item` under each agenda item (with `item`), `after` below
+    the list (what belongs to no item), `footer` at the card's foot (below the secretariat's form)."""
+    context: dict
+    header: str | None = None
+    item: str | None = None
+    after: str | None = None
+    footer: str | None = None
+
+
+def agenda_part(function, order=100):
+    return _register(AGENDA_PARTS, function, order)
+
+
+def session_status(meeting):
+    """(key, label) of the session's status as the signed-in user reads it: the workflow's label for
+    whoever prepares the session, the attendee's words (upcoming, today, live now, ended) for the rest."""
+    if can_manage_meeting(current_user, meeting):
+        return meeting.status.value, meeting.status_label
+    return attendee_status(meeting, utcnow())
+
+
+def session_status_words(meeting):
+    """{status: [key, label]} for the live room's scripts, which change the status badge as the session
+    starts and ends: the attendee's words, or None for whoever reads the workflow's labels."""
+    if can_manage_meeting(current_user, meeting):
+        return None
+    now = utcnow()
+    return {status.value: list(map(str, attendee_status(meeting, now, status))) for status in MeetingStatus}
+
+
 def _contributions(hooks, meeting):
     return [part for part in (hook(meeting, current_user) for _order, hook in hooks) if part]
+
+
+def session_way_back(view_args, user):
+    """An error page under a session's address (its documents, minutes, room) leads back to the session,
+    if the user may see it (core.web.error_way_back)."""
+    meeting_id = view_args.get("meeting_id")
+    if not meeting_id or not getattr(user, "is_authenticated", False):
+        return None
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_view_meeting(user, meeting):
+        return None
+    return _("Back to the session"), url_for("meetings.show", meeting_id=meeting.id)
 
 
 @bp.route("/")
@@ -155,7 +213,12 @@ def edit_meeting(meeting_id):
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def show(meeting_id):
-    meeting = load_meeting(meeting_id)
+    return show_page(load_meeting(meeting_id))
+
+
+def show_page(meeting, *, item_form=None, invite_form=None, status=200):
+    """The session page; a refused form of it (a new agenda item, an invitation) comes back filled in,
+    with its errors next to its fields, rather than lost in a redirect."""
     can_manage = can_manage_meeting(current_user, meeting)
     context = dict(
         meeting=meeting,
@@ -171,17 +234,33 @@ def show(meeting_id):
         lead_days=rules_of(meeting).lead_days(meeting.is_special),
         late_now=sent_late(meeting, utcnow()),
         published_late=sent_late(meeting, meeting.published_at),
+        refusals=_status_refusals(meeting),
         panels=_contributions(PAGE_PANELS, meeting),
         header_actions=_contributions(HEADER_ACTIONS, meeting),
+        manage_items=_contributions(MANAGE_ITEMS, meeting),
+        agenda_parts=_contributions(AGENDA_PARTS, meeting),
     )
     if can_manage:
-        context["item_form"] = AgendaItemForm(prefix="item")
-        context["invite_form"] = _invite_form(meeting)
+        context["item_form"] = item_form or AgendaItemForm(prefix="item", formdata=None)
+        context["invite_form"] = invite_form or _invite_form(meeting, formdata=None)
         context["role_labels"] = ParticipantRoleForm().role.choices
         context["roster_to_invite"] = len(operations.roster_not_invited(meeting))
         context["bulk_choices"] = _bulk_choices(meeting)
         context["can_manage_groups"] = can_manage_groups(current_user, meeting.body)
-    return render_template("meetings/show.html", **context)
+        context["removal_refusals"] = {p.id: str(refusal.message) for p in meeting.participants
+                                       if (refusal := operations.removal_refusal(p)) is not None}
+    return render_template("meetings/show.html", **context), status
+
+
+def _status_refusals(meeting):
+    """{action: why it cannot be done now} for the lifecycle buttons of the page: a refused one is shown
+    disabled with its reason instead of asking a confirmation the server would then refuse."""
+    refusals = {}
+    for action, status in _ACTIONS.items():
+        refusal = operations.status_change_refusal(meeting, status) if status in operations.TRANSITIONS[meeting.status] else None
+        if refusal is not None:
+            refusals[action] = str(refusal.message)
+    return refusals
 
 
 def _bulk_choices(meeting):
@@ -194,8 +273,8 @@ def _bulk_choices(meeting):
     return saved, units
 
 
-def _invite_form(meeting):
-    form = ParticipantForm(prefix="invite")
+def _invite_form(meeting, **options):
+    form = ParticipantForm(prefix="invite", **options)
     form.user_id.choices = [(u.id, f"{u.full_name} — {u.title or u.username}")
                             for u in operations.invitable_users(meeting)]
     form.delegate_for_id.choices = [(0, "—")] + [
@@ -249,13 +328,32 @@ def add_agenda_item(meeting_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
     form = AgendaItemForm(prefix="item")
     if form.validate_on_submit():
-        _apply(lambda: operations.add_agenda_item(
-            meeting, form.title.data, presenter=form.presenter.data,
-            duration_minutes=form.duration_minutes.data, description=form.description.data,
-            actor=current_user), _("Agenda item added."))
-    else:
-        flash(_("Check the agenda item: %(errors)s", errors=_form_errors(form)), "error")
-    return _back(meeting, "agenda")
+        try:
+            operations.add_agenda_item(
+                meeting, form.title.data, presenter=form.presenter.data,
+                duration_minutes=form.duration_minutes.data, description=form.description.data,
+                actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            if _form_gone(meeting):
+                return _refused_without_form(meeting, error, "agenda")
+            field_error(form, error)
+            return show_page(meeting, item_form=form, status=error.status)
+        else:
+            db.session.commit()
+            flash(_("Agenda item added."), "success")
+            return _back(meeting, "agenda")
+    return show_page(meeting, item_form=form, status=422)
+
+
+def _form_gone(meeting):
+    """The session can no longer be edited (it ended meanwhile): its page has no form to show again."""
+    return load_meeting(meeting.id).status not in operations.EDITABLE_STATUSES
+
+
+def _refused_without_form(meeting, error, anchor):
+    flash(str(error.message), "error")
+    return _back(meeting, anchor)
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>", methods=["GET", "POST"])
@@ -265,13 +363,24 @@ def edit_agenda_item(meeting_id, item_id):
     item = load_agenda_item(meeting, item_id)
     operations.require_editable(meeting)
     form = AgendaItemForm(obj=item)
+    status = 200
     if form.validate_on_submit():
-        if _apply(lambda: operations.update_agenda_item(
+        try:
+            operations.update_agenda_item(
                 item, title=form.title.data, presenter=form.presenter.data,
                 duration_minutes=form.duration_minutes.data, description=form.description.data,
-                actor=current_user), _("Agenda item saved.")):
+                actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            field_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Agenda item saved."), "success")
             return _back(meeting, "agenda")
-    return render_template("meetings/agenda_item_form.html", form=form, meeting=meeting, item=item)
+    elif form.is_submitted():
+        status = 422
+    return render_template("meetings/agenda_item_form.html", form=form, meeting=meeting, item=item), status
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/move/<any(up, down):direction>", methods=["POST"])
@@ -304,12 +413,20 @@ def invite_participant(meeting_id):
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         delegate_for = db.session.get(User, form.delegate_for_id.data) if form.delegate_for_id.data else None
-        _apply(lambda: operations.invite_participant(
-            meeting, user, form.role.data, delegate_for=delegate_for, actor=current_user),
-            _("%(name)s invited.", name=user.full_name if user else ""))
-    else:
-        flash(_("Choose a person and a role."), "error")
-    return _back(meeting, "participants")
+        try:
+            operations.invite_participant(meeting, user, form.role.data, delegate_for=delegate_for,
+                                          actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            if _form_gone(meeting):
+                return _refused_without_form(meeting, error, "participants")
+            field_error(form, error)
+            return show_page(load_meeting(meeting_id), invite_form=form, status=error.status)
+        else:
+            db.session.commit()
+            flash(_("%(name)s invited.", name=user.full_name), "success")
+            return _back(meeting, "participants")
+    return show_page(load_meeting(meeting_id), invite_form=form, status=422)
 
 
 @bp.route("/meetings/<int:meeting_id>/participants/roster", methods=["POST"])
@@ -368,6 +485,8 @@ def update_participant(meeting_id, participant_id):
         _apply(lambda: operations.update_participant(participant, role=form.role.data, can_vote=can_vote,
                                                      actor=current_user),
                _("Role of %(name)s saved.", name=participant.user.full_name))
+    else:  # only choices to make here: nothing typed to keep, the reason is said (ecabinet.js shows it)
+        flash(_("Choose a role for %(name)s.", name=participant.user.full_name), "error")
     return _back(meeting, "participants")
 
 
@@ -381,6 +500,3 @@ def remove_participant(meeting_id, participant_id):
                _("%(name)s removed from the session.", name=participant.user.full_name))
     return _back(meeting, "participants")
 
-
-def _form_errors(form):
-    return "; ".join(f"{getattr(form, name).label.text}: {', '.join(errs)}" for name, errs in form.errors.items())

@@ -1,11 +1,16 @@
 """Who may read, write, comment on and finalise a session's minutes. Nothing else decides.
 
 Every participant of the session (and the body's secretariat) reads them; the session's secretary
-and the body's secretariat write and finalise them (meetings.access.can_manage_meeting); the
-session's chair comments on the drafts. Anyone else does not see them at all.
+and the body's secretariat write and finalise them and set the signing order
+(meetings.access.can_manage_meeting); the session's chair comments on the drafts; the secretary,
+the chair and the participants the signing order names sign them. Anyone else does not see them.
 """
+from sqlalchemy import select
+
+from ecabinet.extensions import db
 from ecabinet.meetings.access import can_manage_meeting, can_view_meeting
 from ecabinet.meetings.models import MeetingStatus, Role
+from ecabinet.minutes.models import Minutes, MinutesSigner
 
 # Minutes are written once the session is under way; a draft session has none yet.
 _WRITABLE_MEETING_STATES = {MeetingStatus.PUBLISHED, MeetingStatus.LIVE, MeetingStatus.ENDED}
@@ -43,11 +48,24 @@ def can_download_minutes_pdf(user, meeting):
 
 
 def can_sign_minutes(user, meeting):
-    """Sign the final minutes: the session's secretary or chair (which of them, and when, is the
-    signing order's business: minutes.signatures)."""
+    """Sign the final minutes: the session's secretary or chair, or a participant the signing order
+    names (which of them, and when, is the signing order's business: minutes.signatures)."""
     participant = meeting.participant_for(user)
-    return (can_view_meeting(user, meeting) and participant is not None
-            and participant.role in (Role.SECRETARY, Role.CHAIR))
+    if not can_view_meeting(user, meeting) or participant is None:
+        return False
+    return participant.role in (Role.SECRETARY, Role.CHAIR) or _named_in_signing_order(user, meeting)
+
+
+def _named_in_signing_order(user, meeting):
+    return db.session.scalar(
+        select(MinutesSigner.id).join(Minutes).where(Minutes.meeting_id == meeting.id,
+                                                     MinutesSigner.user_id == user.id).limit(1)) is not None
+
+
+def can_set_signing_order(user, meeting):
+    """Choose who signs the minutes and in which order: whoever writes them (the session's secretary,
+    the body's secretariat)."""
+    return can_write_minutes(user, meeting)
 
 
 def can_verify_minutes(user, meeting):

@@ -10,7 +10,8 @@ from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.minutes import facts, operations
 from ecabinet.minutes.access import (
-    can_comment_minutes, can_download_minutes_pdf, can_read_minutes, can_sign_minutes, can_verify_minutes, can_see_comments, can_write_minutes, minutes_open_for_writing,
+    can_comment_minutes, can_download_minutes_pdf, can_read_minutes, can_see_comments, can_set_signing_order,
+    can_sign_minutes, can_verify_minutes, can_write_minutes, minutes_open_for_writing,
 )
 from ecabinet.minutes.content import compare, compose
 from ecabinet.minutes.operations import StaleRevision
@@ -58,7 +59,7 @@ def minutes_json(meeting, user):
         if minutes and minutes.finalised_by else None,
         "permissions": {
             "write": writer and not final and minutes_open_for_writing(meeting),
-            "finalise": writer and not final and current is not None,
+            "finalise": writer and not final and current is not None and operations.session_not_ended(meeting) is None,
             "comment": can_comment_minutes(user, meeting) and not final and current is not None,
         },
     }
@@ -171,10 +172,13 @@ def minutes_pdf(meeting_id):
     if signed is not None:
         return send_file(io.BytesIO(signed), mimetype="application/pdf", as_attachment=False,
                          download_name=f"bien-ban-phien-hop-{meeting.id}-da-ky.pdf", max_age=0)
+    from ecabinet.minutes.signatures import blocks_for, signing_order
+
     current = operations.current_revision(minutes)
     final = bool(minutes and minutes.is_final)
-    path = rendered(meeting, operations.draft_content(meeting, minutes), draft=not final,
-                    revision=current.number if current else None)
+    content = operations.draft_content(meeting, minutes)
+    path = rendered(meeting, content, draft=not final, revision=current.number if current else None,
+                    signers=blocks_for(signing_order(meeting, minutes, content), content))
     suffix = "" if final else f"-du-thao-{current.number if current else 0}"
     return send_file(path, mimetype="application/pdf", as_attachment=False,
                      download_name=f"bien-ban-phien-hop-{meeting.id}{suffix}.pdf", max_age=0)
@@ -215,3 +219,55 @@ def verify_minutes(meeting_id):
     report, extra = signatures.verification(meeting)
     rows = signatures.signatures(operations.get_minutes(meeting))
     return jsonify({**report_json(report), **extra, "stored": [signature_json(r) for r in rows]})
+
+
+def signers_json(meeting, user):
+    """The signing order with who has signed and whose turn it is; for whoever may change it, whether
+    they can now and the participants they may add."""
+    from ecabinet.minutes import signatures
+
+    minutes = operations.get_minutes(meeting)
+    state = signatures.signing_state(meeting, minutes)
+    started = any(entry["signed_at"] is not None for entry in state)
+    data = {
+        "final": bool(minutes and minutes.is_final),
+        "started": started,
+        "complete": bool(state) and all(entry["signed_at"] is not None for entry in state),
+        "signers": [{
+            "position": position, "field": entry["slot"].field, "kind": entry["slot"].kind,
+            "user_id": entry["slot"].user_id, "full_name": entry["slot"].full_name, "title": entry["slot"].title,
+            "capacity": entry["slot"].capacity, "signs_as": entry["slot"].signs_as,
+            "signed": entry["signed_at"] is not None, "signed_at": iso(entry["signed_at"]),
+            "turn": entry["turn"],
+        } for position, entry in enumerate(state, start=1)],
+    }
+    data["your_turn"] = any(entry["turn"] and entry["slot"].user_id == user.id for entry in state)
+    if can_set_signing_order(user, meeting):
+        content = operations.draft_content(meeting, minutes)
+        data["can_change"] = not started and minutes_open_for_writing(meeting)
+        data["candidates"] = [{"user_id": u.id, "full_name": u.full_name, "title": u.title}
+                              for u in signatures.candidates(meeting, content)]
+    return data
+
+
+@bp.route("/signers", methods=["GET"])
+@login_required
+def get_signers(meeting_id):
+    meeting = load_meeting(meeting_id, can_read_minutes)
+    return jsonify(signers_json(meeting, current_user))
+
+
+@bp.route("/signers", methods=["PUT"])
+@login_required
+def set_signers(meeting_id):
+    """{signers: [{role: "secretary"} | {role: "chair"} | {user_id, title?}, …]} in signing order; 409
+    signing_started once the first signature is given."""
+    from ecabinet.minutes import signatures
+
+    meeting = load_meeting(meeting_id, can_set_signing_order)
+    data = get_json()
+    if "signers" not in data:
+        raise InvalidValue(_("The field %(name)s is required.", name="signers"), field="signers")
+    signatures.set_signing_order(meeting, data["signers"], actor=current_user)
+    db.session.commit()
+    return jsonify(signers_json(meeting, current_user))

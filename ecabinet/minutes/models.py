@@ -28,6 +28,9 @@ class Minutes(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
     status: Mapped[MinutesStatus] = mapped_column(enum_column(MinutesStatus), default=MinutesStatus.DRAFT)
     current_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Moves with every change of the signing order and every signature (compare-and-set): an order
+    # saved while someone signs, or a signature given while the order changes, loses and answers 409.
+    signers_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     finalised_at = mapped_column(UTCDateTime)
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -97,3 +100,25 @@ class MinutesSignature(db.Model):
 
     minutes = relationship(Minutes)
     signer = relationship("User")
+
+
+class MinutesSigner(db.Model):
+    """One place in the signing order the secretary set for the session's minutes (none stored: the
+    secretary, then the chair). `field` is the signature field: "secretary" and "chair" name the
+    session's secretary and chair as the minutes record them (so `user_id` is empty); any other field
+    is an extra signer, a participant named by `user_id`, whose block in the PDF carries `title`."""
+
+    __tablename__ = "minutes_signers"
+    __table_args__ = (UniqueConstraint("minutes_id", "position"), UniqueConstraint("minutes_id", "field"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    minutes = relationship(Minutes)
+    user = relationship("User", foreign_keys=[user_id])

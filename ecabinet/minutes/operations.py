@@ -9,6 +9,7 @@ from ecabinet.core.db import insert_unless_exists, unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotFound
 from ecabinet.extensions import db
 from ecabinet.meetings.models import MeetingStatus
+from ecabinet.meetings.operations import refuse_if_archived
 from ecabinet.minutes import facts
 from ecabinet.minutes.access import minutes_open_for_writing
 from ecabinet.minutes.content import compose
@@ -61,6 +62,11 @@ def _ensure_minutes(meeting):
     return get_minutes(meeting, fresh=True)
 
 
+def ensure_minutes(meeting):
+    """The session's minutes row, created if it does not exist yet (fresh from the database)."""
+    return _ensure_minutes(meeting)
+
+
 def _require_draft(minutes):
     if minutes is not None and minutes.is_final:
         raise InvalidState(_("The minutes are final and can no longer be changed."), code="minutes_final")
@@ -87,6 +93,7 @@ def save_revision(meeting, submitted, *, base_revision, actor):
     Returns (revision, saved): an unchanged content saves nothing and returns the current revision.
     A base that is not the current revision raises StaleRevision (409), whoever won the race."""
     base = _base(base_revision)
+    refuse_if_archived(meeting)
     if not minutes_open_for_writing(meeting):
         raise InvalidState(_("Minutes can be written only once the session is published and until it is "
                              "archived."), code="minutes_closed")
@@ -116,15 +123,25 @@ def save_revision(meeting, submitted, *, base_revision, actor):
     return saved, True
 
 
+def session_not_ended(meeting):
+    """The refusal of finalise while the session has not ended (an InvalidState), or None: the page says it
+    beside a disabled button rather than after the confirmation."""
+    if meeting.status != MeetingStatus.ENDED:
+        return InvalidState(_("The minutes can be finalised only after the session has ended."),
+                            code="meeting_not_ended")
+    return None
+
+
 def finalise(meeting, *, actor, base_revision=None):
     """Freeze the content: no revision is saved after this. The session must have ended."""
+    refuse_if_archived(meeting)
     minutes = get_minutes(meeting, fresh=True)
     if minutes is None or not minutes.current_number:
         raise InvalidState(_("Save the minutes before finalising them."), code="minutes_empty")
     _require_draft(minutes)
-    if meeting.status != MeetingStatus.ENDED:
-        raise InvalidState(_("The minutes can be finalised only after the session has ended."),
-                           code="meeting_not_ended")
+    refusal = session_not_ended(meeting)
+    if refusal is not None:
+        raise refusal
     base = minutes.current_number if base_revision is None else _base(base_revision)
     if base != minutes.current_number:
         raise StaleRevision(current_revision(minutes))
@@ -152,6 +169,7 @@ def add_comment(meeting, text, *, actor, revision_number=None):
     if len(text) > MAX_COMMENT:
         raise InvalidValue(_("The field %(name)s is too long (at most %(n)d characters).",
                              name="text", n=MAX_COMMENT), field="text")
+    refuse_if_archived(meeting)
     minutes = get_minutes(meeting)
     _require_draft(minutes)
     if minutes is None or not minutes.current_number:

@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from ecabinet.core.formats import official_datetime
 from ecabinet.core.official_pdf import (
     Heading, Letterhead, OfficialDocument, Paragraph, Signature, render_with_places,
 )
@@ -33,8 +34,8 @@ def _moment(value):
 
 
 def _clock(moment):
-    return f"{moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}" if moment else \
-        "…… giờ …… phút, ngày …/…/……"
+    return official_datetime(moment) if moment else \
+        "…… giờ …… phút, ngày …… tháng …… năm ……"
 
 
 def _who(person, *, with_title=True):
@@ -130,8 +131,16 @@ def _item_blocks(item, ballots):
     return blocks
 
 
-def build_document(meeting, content, *, draft, revision=None):
-    """The OfficialDocument of the minutes `content` (a revision's, or the pre-fill)."""
+def signature_blocks(content, extra=()):
+    """[(field, the block's capacity line, name)] in the layout's order: THƯ KÝ and CHỦ TỌA side by
+    side (Appendix I), then each extra signer's block (`extra`: the same triples) in the rows below."""
+    people = {role: content.get(role) or {} for role in SIGNERS}
+    return [(role, SIGNATURE_LINES[role], people[role].get("full_name", "")) for role in SIGNERS] + list(extra)
+
+
+def build_document(meeting, content, *, draft, revision=None, signers=None):
+    """The OfficialDocument of the minutes `content` (a revision's, or the pre-fill); `signers`:
+    its signature blocks (signature_blocks), by default THƯ KÝ and CHỦ TỌA."""
     body = content.get("body") or {}
     times = content.get("time") or {}
     started = _moment(times.get("started_at")) or _moment(times.get("scheduled_start"))
@@ -159,7 +168,7 @@ def build_document(meeting, content, *, draft, revision=None):
         for ballot in other_ballots:
             blocks.extend(_ballot_blocks(ballot))
     blocks.append(Paragraph(f"Phiên họp kết thúc vào lúc {_clock(ended)}."))
-    people = {role: content.get(role) or {} for role in SIGNERS}
+    signers = signers if signers is not None else signature_blocks(content)
     return OfficialDocument(
         letterhead=Letterhead(body_name=body.get("name") or meeting.body.name,
                               parent_name=body.get("parent_name"), number="Số:        /BB-UBND",
@@ -167,24 +176,27 @@ def build_document(meeting, content, *, draft, revision=None):
         title="BIÊN BẢN",
         subtitle=content.get("summary") or content.get("meeting", {}).get("title") or meeting.title,
         blocks=blocks,
-        signatures=[Signature([SIGNATURE_LINES[role]], name=people[role].get("full_name", "")) for role in SIGNERS],
+        signatures=[Signature([line], name=name) for _field, line, name in signers],
         recipients=["Các thành viên dự họp;", "Lưu: VT."],
         metadata_title=f"Biên bản: {content.get('summary') or meeting.title}")
 
 
-def render_minutes(meeting, content, *, draft, revision=None):
-    """(pdf bytes, {role: SignaturePlace}) of the minutes."""
-    data, places = render_with_places(build_document(meeting, content, draft=draft, revision=revision))
-    return data, dict(zip(SIGNERS, places))
+def render_minutes(meeting, content, *, draft, revision=None, signers=None):
+    """(pdf bytes, {field: SignaturePlace}) of the minutes."""
+    signers = signers if signers is not None else signature_blocks(content)
+    data, places = render_with_places(build_document(meeting, content, draft=draft, revision=revision,
+                                                     signers=signers))
+    return data, {field: place for (field, _line, _name), place in zip(signers, places)}
 
 
-def minutes_pdf(meeting, content, *, draft, revision=None):
+def minutes_pdf(meeting, content, *, draft, revision=None, signers=None):
     """The path of the rendered minutes, cached by what they say (rendering justified text is seconds
     of CPU, so it runs off the event loop once per content)."""
-    key = hashlib.sha256(json.dumps([content, draft, revision, meeting.body.place_name], sort_keys=True,
+    signers = signers if signers is not None else signature_blocks(content)
+    key = hashlib.sha256(json.dumps([content, draft, revision, meeting.body.place_name, signers], sort_keys=True,
                                     ensure_ascii=False, default=str).encode()).hexdigest()[:32]
     target = get_storage().cache_path("minutes", f"minutes-{meeting.id}-{key}.pdf")
     if not target.exists():
-        document = build_document(meeting, content, draft=draft, revision=revision)
+        document = build_document(meeting, content, draft=draft, revision=revision, signers=signers)
         run_in_worker(write_atomically, target, lambda temp: Path(temp).write_bytes(render_with_places(document)[0]))
     return target

@@ -13,7 +13,7 @@ from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ATTENDANCE_LABELS, Attendance, MeetingStatus
 from ecabinet.minutes import operations
 from ecabinet.minutes.access import can_comment_minutes, can_read_minutes
-from ecabinet.minutes.api import minutes_json
+from ecabinet.minutes.api import minutes_json, signers_json
 
 bp = Blueprint("minutes", __name__)
 
@@ -56,20 +56,58 @@ def _strings():
         "conflict": _("%(name)s saved revision %(n)s at %(time)s on %(date)s while you were typing. Your text "
                       "has not been saved and is still on this page: compare, then choose."),
         "finalise_failed": _("The minutes could not be finalised: %(message)s"),
+        # signing (static/js/minutes/signing.js)
+        "pin_required": _("Enter your PIN."),
+        "sign_network": _("The server could not be reached. Nothing was signed; try again."),
+        "sign_failed": _("Not signed: %(message)s"),
+        "signed_now": _("Signed. Checking the signatures…"),
+        "move_up": _("Move up"),
+        "move_down": _("Move down"),
+        "remove": _("Remove"),
+        "capacity": _("Capacity over the signature"),
+        "order_failed": _("The signing order was not saved: %(message)s"),
+        "choose_signer": _("Choose a participant to add."),
+        "verdict_valid": _("Valid: every signature is intact and trusted, and nothing was changed after signing."),
+        "verdict_waiting": _("The signatures given so far are valid; the minutes are not complete until everyone "
+                             "has signed (still to sign: %(names)s)."),
+        "verdict_invalid": _("Not valid: this copy must not be relied on."),
+        "verdict_none": _("No signature yet."),
+        "verification_failed": _("The signatures could not be checked: %(message)s"),
+        "signer": _("Signer"),
+        "subject": _("Certificate"),
+        "issuer": _("Issued by"),
+        "signing_time": _("Signing time"),
+        "timestamp": _("Timestamp"),
+        "no_timestamp": _("none (the time is the signer's computer's)"),
+        "intact": _("Content intact"),
+        "trusted": _("Trusted certificate"),
+        "modified_after": _("Changed after signing"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "valid": _("Valid"),
+        "not_valid": _("Not valid"),
+        "certifies": _("Certifies the document"),
     }
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes")
 @login_required
 def show(meeting_id):
-    meeting = load_meeting(meeting_id, can_read_minutes)
+    return _show_page(load_meeting(meeting_id, can_read_minutes))
+
+
+def _show_page(meeting, comment_text=None, comment_error=None, status=200):
+    """The minutes page; a refused comment comes back in its box with the reason under it."""
     data = minutes_json(meeting, current_user)
+    not_ended = operations.session_not_ended(meeting)
     return render_template(
         "minutes/show.html", meeting=meeting, minutes=data, content=data["content"],
+        comment_text=comment_text, comment_error=comment_error,
+        finalise_refusal=str(not_ended.message) if not_ended and data["status"] != "final" else None,
         editable=data["permissions"]["write"], when=_when,
         attendance_labels={state.value: str(ATTENDANCE_LABELS[state]) for state in Attendance},
         kind_labels={kind.value: str(KIND_LABELS[kind]) for kind in DocumentKind},
-        strings=_strings(), labels=_labels(data["content"]))
+        strings=_strings(), labels=_labels(data["content"]), signing=signers_json(meeting, current_user)), status
 
 
 def _labels(content):
@@ -91,11 +129,12 @@ def _when(value):
 def comment(meeting_id):
     """The chair's comment from the page's form (no script needed)."""
     meeting = load_meeting(meeting_id, can_comment_minutes)
+    text = request.form.get("text") or ""
     try:
-        operations.add_comment(meeting, request.form.get("text"), actor=current_user)
-        db.session.commit()
-        flash(_("Your comment was sent to the secretary."), "success")
+        operations.add_comment(meeting, text, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        return _show_page(load_meeting(meeting_id, can_comment_minutes), text, str(error.message), error.status)
+    db.session.commit()
+    flash(_("Your comment was sent to the secretary."), "success")
     return redirect(url_for("minutes.show", meeting_id=meeting.id) + "#comments")

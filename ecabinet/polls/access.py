@@ -42,7 +42,12 @@ def can_edit_poll(user, poll):
 
 
 def can_close_poll(user, poll):
-    """Close early: the body's chair."""
+    """Close before the deadline: the body's chair alone (issue 11 item 7: the poll closes "at the
+    deadline by itself … or early by the chair"). The chair (Chủ tịch) decides to consult the members
+    in writing, and cutting short their time to answer is the same decision, so: not the secretariat
+    that sends the poll and follows the answers, not a member, not an administrator. The chair is the
+    one on the body's roster now: a chair replaced after the poll was sent no longer closes it, the
+    new one does. Whether the poll is still open is the operation's 409."""
     return is_body_chair(user, poll.body_id)
 
 

@@ -65,7 +65,8 @@ def poll_json(poll, user):
                       for d in poll.documents],
         "can_answer": poll.status == PollStatus.OPEN and can_answer_poll(user, poll),
         "may_change_answer": True,
-        "permissions": {"edit": can_edit_poll(user, poll), "close": can_close_poll(user, poll),
+        "permissions": {"edit": can_edit_poll(user, poll),
+                        "close": poll.status == PollStatus.OPEN and can_close_poll(user, poll),
                         "follow": follow},
     }
     if poll.status != PollStatus.DRAFT and follow:

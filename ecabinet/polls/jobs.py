@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import InvalidState
 from ecabinet.core.mail import mail_configured, send_mail
-from ecabinet.core.timeutil import to_local
+from ecabinet.core.formats import format_datetime
 from ecabinet.extensions import db
 from ecabinet.polls import operations
 from ecabinet.polls.models import CloseReason, Poll
@@ -62,7 +62,7 @@ def _email_reminders(poll, now):
             text = _("Dear %(name)s,\n\nYou have not yet answered the written poll “%(title)s” of %(body)s. "
                      "Answers are accepted until %(deadline)s.\n\nE-Cabinet",
                      name=user.full_name, title=poll.title, body=poll.body.name,
-                     deadline=to_local(poll.deadline).strftime("%H:%M %d/%m/%Y"))
+                     deadline=format_datetime(poll.deadline))
         try:
             send_mail(user.email, subject, text)
         except OSError:

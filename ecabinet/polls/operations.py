@@ -143,19 +143,29 @@ def voting_roster(body):
                            rank=lambda p: p.rank, name=lambda p: p.user.full_name)
 
 
+def send_refusal(poll, now=None):
+    """Why the draft cannot be sent now (an InvalidState), or None: the page asks to confirm only when
+    nothing refuses, and send_poll raises the same."""
+    now = now or utcnow()
+    if not poll.questions:
+        return InvalidState(_("A poll needs at least one question."), code="no_questions")
+    if not voting_roster(poll.body):
+        return InvalidState(_("The body has no members to ask."), code="no_members")
+    if (poll.deadline or default_deadline(poll.body, now)) <= now:
+        return InvalidState(_("The deadline has already passed; set a new one before sending."),
+                            code="deadline_in_past")
+    return None
+
+
 def send_poll(poll, *, actor, now=None):
     """Send to the body's chair and members: recipients, member total, rules and deadline are frozen."""
     _require_draft(poll)
     now = now or utcnow()
-    if not poll.questions:
-        raise InvalidState(_("A poll needs at least one question."), code="no_questions")
+    refusal = send_refusal(poll, now)
+    if refusal is not None:
+        raise refusal
     places = voting_roster(poll.body)
-    if not places:
-        raise InvalidState(_("The body has no members to ask."), code="no_members")
     deadline = poll.deadline or default_deadline(poll.body, now)
-    if deadline <= now:
-        raise InvalidState(_("The deadline has already passed; set a new one before sending."),
-                           code="deadline_in_past")
     body = poll.body
     poll.deadline = deadline
     poll.silence_counts_as = poll.silence_counts_as or SilenceRule(body.poll_silence_counts_as)
@@ -256,6 +266,8 @@ def close_poll(poll, *, actor=None, reason=CloseReason.CHAIR, now=None):
     """Close the poll and store each question's counts and result, once. Whoever claims it first
     (the chair, or the deadline job in any process) closes it; everyone else gets 409."""
     now = now or utcnow()
+    if reason == CloseReason.CHAIR and poll.deadline is not None and poll.deadline <= now:
+        reason = CloseReason.DEADLINE  # past its deadline, the chair only does what the job would: not "early"
     condition = [Poll.id == poll.id, Poll.status == PollStatus.OPEN]
     if reason == CloseReason.DEADLINE:
         condition.append(Poll.deadline <= now)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ecabinet.bodies.models import BodyKind
 from ecabinet.core.official_pdf import Heading, Letterhead, OfficialDocument, Paragraph, Signature, Table, render
+from ecabinet.core.formats import format_number, official_date, official_datetime
 from ecabinet.core.timeutil import to_local
 from ecabinet.documents.storage import get_storage, write_atomically
 from ecabinet.polls import operations
@@ -18,14 +19,13 @@ RULE_WORDS = {
 
 
 def _moment(value):
-    local = to_local(value)
-    return f"{local:%H} giờ {local:%M} ngày {local:%d/%m/%Y}"
+    return official_datetime(value)
 
 
 def _percent(count, total):
     if not total:
         return "-"
-    return f"{100 * count / total:.1f}".replace(".", ",") + "%"
+    return format_number(100 * count / total, 1, "vi") + "%"
 
 
 def build_report(poll):
@@ -38,7 +38,7 @@ def build_report(poll):
     replied = len({a.user_id for a in answers if a.user_id in people})
     silence_agrees = poll.silence_counts_as.value == "yes"
     blocks = [
-        Paragraph(f"Ngày {to_local(poll.sent_at):%d/%m/%Y}, {body.name} gửi Phiếu lấy ý kiến thành viên về "
+        Paragraph(f"{official_date(poll.sent_at).capitalize()}, {body.name} gửi Phiếu lấy ý kiến thành viên về "
                   f"“{poll.title}” đến {total} thành viên; thời hạn trả lời đến {_moment(poll.deadline)}."),
         Paragraph(("Việc lấy ý kiến kết thúc lúc " + _moment(poll.closed_at)
                    + (" khi hết thời hạn trả lời." if poll.close_reason.value == "deadline"

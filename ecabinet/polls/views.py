@@ -1,5 +1,7 @@
 """Pages: the polls of my bodies, the secretariat's draft (edit, documents, send), the member's answer
 page, the results; the notice of polls waiting for my answer."""
+from types import SimpleNamespace
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -37,6 +39,17 @@ def pending_polls_context():
     if not current_user.is_authenticated or request.endpoint not in ("meetings.home", "polls.index"):
         return {}
     return {"pending_polls": operations.pending_for(current_user)}
+
+
+def poll_way_back(view_args, user):
+    """An error page under a poll's address leads back to the poll, if the user may see it."""
+    poll_id = view_args.get("poll_id")
+    if not poll_id or not getattr(user, "is_authenticated", False):
+        return None
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or not can_view_poll(user, poll):
+        return None
+    return _("Back to the poll"), url_for("polls.show", poll_id=poll.id)
 
 
 def _my_bodies():
@@ -100,11 +113,8 @@ def edit(poll_id):
     poll = load_poll(poll_id, can_edit_poll)
     if poll.status != PollStatus.DRAFT:
         return redirect(url_for("polls.show", poll_id=poll.id))
-    form = PollForm(data=dict(
-        title=poll.title, description=poll.description, questions="\n".join(q.text for q in poll.questions),
-        deadline=to_local(poll.deadline).replace(tzinfo=None) if poll.deadline else None,
-        silence_counts_as=poll.silence_counts_as.value if poll.silence_counts_as else ""))
-    form.silence_counts_as.choices = _silence_choices(poll.body)
+    form = _edit_form(poll)
+    status = 200
     if form.validate_on_submit():
         try:
             operations.update_poll(poll, actor=current_user, **_form_values(form))
@@ -112,14 +122,34 @@ def edit(poll_id):
             db.session.rollback()
             field_error(form, error)
             poll = load_poll(poll_id)
+            status = error.status
         else:
             db.session.commit()
             flash(_("Draft saved."), "success")
             return redirect(url_for("polls.edit", poll_id=poll.id))
+    elif form.is_submitted():
+        status = 422
+    return _edit_page(poll, form, PollDocumentForm(formdata=None), status)
+
+
+def _edit_form(poll, **options):
+    form = PollForm(data=dict(
+        title=poll.title, description=poll.description, questions="\n".join(q.text for q in poll.questions),
+        deadline=to_local(poll.deadline).replace(tzinfo=None) if poll.deadline else None,
+        silence_counts_as=poll.silence_counts_as.value if poll.silence_counts_as else ""), **options)
+    form.silence_counts_as.choices = _silence_choices(poll.body)
+    return form
+
+
+def _edit_page(poll, form, document_form, status=200):
+    """The draft's page; a refused form of it (the draft, an attachment) comes back filled in. Sending
+    is offered with a confirmation only when nothing refuses it (operations.send_refusal)."""
+    refusal = operations.send_refusal(poll)
     return render_template("polls/form.html", form=form, body=poll.body, poll=poll,
-                           document_form=PollDocumentForm(), confirm_form=ConfirmForm(),
+                           document_form=document_form, confirm_form=ConfirmForm(),
                            default_deadline=operations.effective_deadline(poll),
-                           roster=operations.voting_roster(poll.body))
+                           roster=operations.voting_roster(poll.body),
+                           send_refusal=str(refusal.message) if refusal else None), status
 
 
 @bp.route("/polls/<int:poll_id>/documents/upload", methods=["POST"])
@@ -128,8 +158,7 @@ def upload_document(poll_id):
     poll = load_poll(poll_id, can_edit_poll)
     form = PollDocumentForm()
     if not form.validate_on_submit():
-        flash(_("Choose a PDF file."), "error")
-        return redirect(url_for("polls.edit", poll_id=poll.id))
+        return _edit_page(poll, _edit_form(poll, formdata=None), form, 422)
     prepared = None
     try:
         prepared = documents.prepare_file(documents.receive_upload(form.file.data.stream, form.file.data.filename))
@@ -139,9 +168,13 @@ def upload_document(poll_id):
         db.session.rollback()
         if prepared is not None:
             documents.discard_if_unreferenced([prepared.sha256])
-        flash(str(error.message), "error")
-    else:
-        flash(_("Document attached."), "success")
+        poll = load_poll(poll_id)
+        if poll.status != PollStatus.DRAFT:  # sent meanwhile: no draft page to show again
+            flash(str(error.message), "error")
+            return redirect(url_for("polls.show", poll_id=poll.id))
+        form.file.errors.append(str(error.message))  # the file was refused: the title typed stays
+        return _edit_page(poll, _edit_form(poll, formdata=None), form, error.status)
+    flash(_("Document attached."), "success")
     return redirect(url_for("polls.edit", poll_id=poll.id) + "#documents")
 
 
@@ -198,7 +231,12 @@ def close(poll_id):
 @bp.route("/polls/<int:poll_id>")
 @login_required
 def show(poll_id):
-    poll = load_poll(poll_id)
+    return _show_page(load_poll(poll_id))
+
+
+def _show_page(poll, typed=None, answer_error=None, status=200):
+    """The poll's page. `typed` ({question id: (choice, comment)}) are refused answers, shown again as they
+    were given, with `answer_error` at the top of the answer form."""
     follow = can_follow_answers(current_user, poll)
     closed = poll.status == PollStatus.CLOSED
     tallies = ({q.id: operations.stored_tally(q) for q in poll.questions} if closed
@@ -206,7 +244,7 @@ def show(poll_id):
     answers = operations.all_answers(poll) if closed or follow else []
     return render_template(
         "polls/show.html", poll=poll, tallies=tallies, answers=answers, follow=follow,
-        mine=operations.answers_of(poll, current_user),
+        mine=operations.answers_of(poll, current_user), typed=_typed_answers(typed), answer_error=answer_error,
         can_answer=poll.status == PollStatus.OPEN and can_answer_poll(current_user, poll)
         and operations.effective_deadline(poll) > utcnow(),
         can_close=poll.status == PollStatus.OPEN and can_close_poll(current_user, poll),
@@ -214,7 +252,19 @@ def show(poll_id):
         recipients=operations.recipients_in_order(poll),
         answered_counts=_answered_counts(answers),
         choices=list(CHOICE_LABELS.items()), choice_labels={c.value: label for c, label in CHOICE_LABELS.items()},
-        confirm_form=ConfirmForm())
+        confirm_form=ConfirmForm()), status
+
+
+def _typed_answers(typed):
+    """{question id: answer-like (choice, comment)} of refused answers, to show them again as given."""
+    shown = {}
+    for question_id, (choice, comment) in (typed or {}).items():
+        try:
+            choice = PollChoice(choice) if choice else None
+        except ValueError:
+            choice = None
+        shown[question_id] = SimpleNamespace(choice=choice, comment=comment)
+    return shown
 
 
 def _answered_counts(answers):
@@ -232,20 +282,21 @@ def answer(poll_id):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired. Please reload the page and try again."), "error")
         return redirect(url_for("polls.show", poll_id=poll.id))
-    given = []
+    given, typed = [], {}
     for question in poll.questions:
         choice = request.form.get(f"choice-{question.id}")
+        comment = request.form.get(f"comment-{question.id}") or ""
+        if choice or comment.strip():
+            typed[question.id] = (choice, comment)
         if choice in {c.value for c in PollChoice}:
-            given.append((question.id, choice, request.form.get(f"comment-{question.id}")))
+            given.append((question.id, choice, comment))
+    if not given:
+        return _show_page(poll, typed, _("Choose an answer for at least one question."), 422)
     try:
-        if not given:
-            flash(_("Choose an answer for at least one question."), "error")
-            return redirect(url_for("polls.show", poll_id=poll.id))
         operations.answer_poll(poll, current_user, given)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Your answers were recorded. You may change them until the deadline."), "success")
+        return _show_page(load_poll(poll_id), typed, str(error.message), error.status)
+    db.session.commit()
+    flash(_("Your answers were recorded. You may change them until the deadline."), "success")
     return redirect(url_for("polls.show", poll_id=poll.id))

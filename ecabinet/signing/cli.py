@@ -5,6 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ecabinet.core.formats import format_date
+
 
 def with_request_context(command):
     """Domain messages are worded in a language chosen per request: give the command one."""
@@ -71,5 +73,5 @@ def ca_issue_command(username, pin, days):
     db.session.commit()
     click.echo(f"Issued certificate {row.serial} for {user.full_name}")
     click.echo(f"  subject: {row.subject}")
-    click.echo(f"  valid until: {row.not_after:%d/%m/%Y}")
+    click.echo(f"  valid until: {format_date(row.not_after)}")
     click.echo("  key: stored in the database, encrypted under the user's PIN")

@@ -1,16 +1,16 @@
 """Forms of the signing pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ecabinet.core.forms import Form
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     file = FileField(_l("Signed PDF"), validators=[FileRequired()])
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     user_id = SelectField(_l("User"), coerce=int, validate_choice=True)
     pin = PasswordField(_l("Signing PIN of the user"), validators=[DataRequired(), Length(min=6, max=128)],
                         render_kw={"autocomplete": "new-password"},
@@ -22,9 +22,9 @@ class IssueForm(FlaskForm):
                              render_kw={"autocomplete": "off"})
 
 
-class TrustRootForm(FlaskForm):
+class TrustRootForm(Form):
     file = FileField(_l("Root certificate (.cer, .crt, .pem)"), validators=[FileRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: only the CSRF token (revoke, remove)."""

@@ -82,15 +82,27 @@ def init_ca(common_name=None, organisation=None):
     return cert_path
 
 
+# The CA's key as last opened, by the key file's identity and the passphrase: opening checks the RSA
+# key's consistency (about 0.1 s of CPU), once per certificate issued or list of revocations before.
+_opened_keys = {}
+
+
 def load_authority():
     key_path, cert_path = ca_paths()
     if not ca_exists():
         raise InvalidState(_("The internal CA has not been created (run: ecabinet ca init)."), code="ca_missing")
-    try:
-        key = ca.key_from_pem(key_path.read_bytes(), current_app.config.get("SIGNING_CA_PASSPHRASE"))
-    except (TypeError, ValueError):
-        raise InvalidState(_("The internal CA's key cannot be opened (check ECABINET_CA_PASSPHRASE)."),
-                           code="ca_locked") from None
+    passphrase = current_app.config.get("SIGNING_CA_PASSPHRASE")
+    stat = key_path.stat()
+    opened = (str(key_path), stat.st_ino, stat.st_mtime_ns, stat.st_size, passphrase)
+    key = _opened_keys.get(opened)
+    if key is None:
+        try:
+            key = ca.key_from_pem(key_path.read_bytes(), passphrase)
+        except (TypeError, ValueError):
+            raise InvalidState(_("The internal CA's key cannot be opened (check ECABINET_CA_PASSPHRASE)."),
+                               code="ca_locked") from None
+        _opened_keys.clear()  # one CA per process: a new key file replaces the old one
+        _opened_keys[opened] = key
     return ca.Authority(key, ca.load_certificate(cert_path.read_bytes()))
 
 
@@ -279,9 +291,9 @@ def _usable_certificate(user, now):
 
 
 def _local_date(value):
-    from ecabinet.core.timeutil import to_local
+    from ecabinet.core.formats import format_date
 
-    return to_local(value).strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 def _refuse_revoked(user):
@@ -323,9 +335,9 @@ def open_key(row, pin):
 
 
 def _local_time(value):
-    from ecabinet.core.timeutil import to_local
+    from ecabinet.core.formats import format_datetime
 
-    return to_local(value).strftime("%H:%M %d/%m/%Y")
+    return format_datetime(value)
 
 
 def timestamper():
@@ -382,15 +394,24 @@ def sign(pdf_bytes, signer_user, pin, field, *, certify=None, other_boxes=(), lo
     except PadesError as error:
         raise InvalidState(_pades_message(error), code=error.code) from None
     except SignerError as error:
-        raise CertificateUnusable(_("The signer is not available: %(detail)s", detail=error.detail or error.code),
-                                  code=error.code) from None
+        # The detail is the library's (English, technical): for the log; the user gets our words.
+        current_app.logger.warning("signer unavailable (%s): %s", error.code, error.detail)
+        raise CertificateUnusable(_signer_message(error), code=error.code) from None
     except Exception as error:  # noqa: BLE001 - pyHanko, the TSA or the network: refused, nothing written
         current_app.logger.warning("signing failed: %s", error, exc_info=True)
-        raise InvalidState(_("The document could not be signed: %(reason)s", reason=str(error)[:200]),
-                           code="signing_failed") from None
+        raise InvalidState(_("The document could not be signed. Nothing was written; try again, and if it "
+                             "fails again, tell the administrator."), code="signing_failed") from None
     record("signing.signed", actor=signer_user, obj=row, field=field.name, serial=row.serial,
            timestamped=stamper is not None)
     return signed
+
+
+def _signer_message(error):
+    return {
+        "not_configured": _("This way of signing is not set up on this server. Ask the administrator."),
+        "token_unavailable": _("The signing token cannot be reached. Check that it is plugged in, then try again."),
+        "no_key": _("Your signing key cannot be used."),
+    }.get(error.code, _("The signer is not available."))
 
 
 def _pades_message(error):

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from ecabinet.core.formats import format_datetime
 from ecabinet.core.timeutil import LOCAL_TZ
 
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -50,7 +51,7 @@ def nfc(text):
 
 def stamp_time(moment):
     """dd/mm/yyyy HH:MM in Vietnam time, as the stamp shows it."""
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    return format_datetime(moment)
 
 
 def stamp_font(source, cache_dir):

@@ -16,6 +16,13 @@ REASON_TEXT = {
     "partial_coverage": _l("The signature does not cover the whole document."),
     "timestamp_invalid": _l("The signature's timestamp is not valid or not trusted."),
     "no_signature": _l("The document has no digital signature."),
+    "incomplete": _l("Not every signature has been given: at least one signature field is still empty "
+                     "(a signature is missing or was removed)."),
+    "byte_range_gaps": _l("A signature leaves parts of the file unsigned (its byte range has more than "
+                          "one gap)."),
+    "duplicated": _l("The same signature appears more than once in the document (a copied signature)."),
+    "wrapped": _l("The file holds a revision that is not part of the document shown (a signed revision "
+                  "wrapped into another)."),
 }
 
 

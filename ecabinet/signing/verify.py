@@ -7,7 +7,10 @@ changed field value, counts as modified after that signature, and the signature 
 The report carries reason codes; the caller words them for people.
 """
 import io
+import re
 from datetime import datetime, timezone
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[([^\]]*)\]")
 
 # What a reason code means (the adapter translates these).
 REASONS = (
@@ -22,6 +25,10 @@ REASONS = (
     "partial_coverage",     # the signature covers neither its whole revision nor the file
     "timestamp_invalid",    # the signature's timestamp does not verify or is not trusted
     "no_signature",         # there is no signature in the document
+    "incomplete",           # a signature field is still empty (a signature missing, or cut off)
+    "byte_range_gaps",      # a /ByteRange leaves more than one gap (bytes no signature covers)
+    "duplicated",           # one signature value appears in more than one field
+    "wrapped",              # a revision does not chain to the earlier ones (a signed revision wrapped in another)
 )
 
 
@@ -83,9 +90,18 @@ def _dss_lists(dss):
     return {"present": True, "certs": list(dss.load_certs()), "crls": crls, "ocsps": ocsps}
 
 
+# The parts of a certificate's name a reader recognises, most telling first (no English labels such
+# as "Common Name:": the values speak for themselves in any language).
+_NAME_ORDER = ("common_name", "title", "organizational_unit_name", "organization_name", "locality_name",
+               "state_or_province_name", "country_name")
+
+
 def _name(asn1_name):
     try:
-        return asn1_name.human_friendly
+        native = asn1_name.native or {}
+        keys = [k for k in _NAME_ORDER if k in native] + [k for k in native if k not in _NAME_ORDER]
+        values = [", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in (native[k] for k in keys)]
+        return ", ".join(v for v in values if v) or asn1_name.human_friendly
     except Exception:  # noqa: BLE001 - an odd name is shown as best we can
         return str(asn1_name.native)
 
@@ -218,6 +234,36 @@ def _unreadable(field, error):
             "valid": False, "reasons": ["unreadable"], "error": str(error)[:300]}
 
 
+def _structural_reasons(pdf_bytes):
+    """Faults seen in the bytes before any parsing: a /ByteRange with other than two ranges."""
+    for match in _BYTE_RANGE.finditer(pdf_bytes):
+        if len(match.group(1).split()) != 4:
+            return ["byte_range_gaps"]
+    return []
+
+
+def _unchained_revisions(reader, pdf_bytes):
+    """More revisions in the file (each ends with startxref) than the /Prev chain reaches from the
+    last one: some bytes, a signed revision perhaps, sit outside the document that readers show."""
+    return len(re.findall(rb"startxref\s+\d+", pdf_bytes)) > reader.xrefs.total_revisions
+
+
+def _mark_duplicates(embedded_list, reports):
+    """One signature value in several fields: every such signature is reported not valid."""
+    seen = {}
+    for embedded, report in zip(embedded_list, reports):
+        try:
+            value = bytes(embedded.sig_object.raw_get("/Contents"))
+        except Exception:  # noqa: BLE001 - an unreadable one is reported as such already
+            continue
+        seen.setdefault(value, []).append(report)
+    for same in seen.values():
+        if len(same) > 1:
+            for report in same:
+                report["valid"] = False
+                report["reasons"] = list(dict.fromkeys(report["reasons"] + ["duplicated"]))
+
+
 def verify_pdf(pdf_bytes, *, trust_roots, crls=(), other_certs=(), now=None):
     """A report of every signature in the PDF, judged strictly (see the module's docstring).
 
@@ -228,14 +274,17 @@ def verify_pdf(pdf_bytes, *, trust_roots, crls=(), other_certs=(), now=None):
     from pyhanko.sign.fields import enumerate_sig_fields
 
     now = now or datetime.now(timezone.utc)
+    structural = _structural_reasons(pdf_bytes)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        if _unchained_revisions(reader, pdf_bytes):
+            structural.append("wrapped")
         embedded_all = list(reader.embedded_signatures)
         dss_context = _read_dss(reader)
         unsigned = [name for name, value, _ref in enumerate_sig_fields(reader) if value is None]
     except Exception as error:  # noqa: BLE001 - any parse failure of an untrusted file is "unreadable"
         return {"valid": False, "signatures": [], "unsigned_fields": [], "dss": False,
-                "reasons": ["unreadable"], "error": str(error)[:300]}
+                "reasons": structural or ["unreadable"], "error": str(error)[:300]}
     signatures = []
     # Document timestamps (PAdES LTA) only add time; the signatures are judged.
     regular = [e for e in embedded_all if e.sig_object_type != "/DocTimeStamp"]
@@ -246,9 +295,12 @@ def verify_pdf(pdf_bytes, *, trust_roots, crls=(), other_certs=(), now=None):
                                                 last_signature, pdf_bytes))
         except Exception as error:  # noqa: BLE001 - a malformed signature is reported, not raised
             signatures.append(_unreadable(getattr(embedded, "field_name", None), error))
-    reasons = [] if signatures else ["no_signature"]
+    _mark_duplicates(regular, signatures)
+    reasons = list(structural) + ([] if signatures else ["no_signature"])
+    if signatures and unsigned:
+        reasons.append("incomplete")
     return {
-        "valid": bool(signatures) and all(s["valid"] for s in signatures),
+        "valid": bool(signatures) and not reasons and all(s["valid"] for s in signatures),
         "signatures": signatures,
         "unsigned_fields": unsigned,
         "dss": dss_context["present"],

@@ -8,6 +8,7 @@ from ecabinet.accounts.auth import permission_required
 from ecabinet.accounts.models import User
 from ecabinet.core.collation import sorted_by_name
 from ecabinet.core.errors import DomainError, NotFound
+from ecabinet.core.formats import format_date
 from ecabinet.core.web import field_error
 from ecabinet.extensions import db
 from ecabinet.signing import ca, operations
@@ -96,7 +97,7 @@ def issue():
         return _certificates_page(issue_form=form, status=error.status)
     db.session.commit()
     flash(_("The certificate of %(name)s is ready (valid until %(date)s).", name=user.full_name,
-            date=row.not_after.strftime("%d/%m/%Y")), "success")
+            date=format_date(row.not_after)), "success")
     return redirect(url_for("signing.certificates"))
 
 

@@ -1,8 +1,11 @@
 """Who may do what with ballots. The API, the socket event and the pages call these; nothing else decides.
 
 - prepare a ballot: the session's chair or secretary, or its body's secretariat;
-- open and close it: the chair (and the session's secretary running the console with the chair:
-  meetings.access.can_chair);
+- open and close it, and settle a tie of a secret ballot the chair decides: the session's chair
+  alone (issue 11: "The chair opens a ballot…", "The chair closes it"). Opening without quorum and
+  settling a tie are the chair's decisions, recorded under the chair's name; the session's secretary
+  runs the console with the chair (agenda, floor, presenting: meetings.access.can_chair) and
+  prepares ballots and records votes by hand, but does not open or close them;
 - vote: an eligible voter, fixed when the ballot opened (checked-in members with a vote, and
   stand-ins when the session lets them vote): a row of `ballot_voters`;
 - record a vote by hand for a member without a working tablet: the session's secretary or the
@@ -40,9 +43,17 @@ def can_edit_ballot(user, ballot):
     return can_prepare_ballots(user, ballot.meeting)
 
 
+def can_run_ballots_in(user, meeting):
+    """Open and close the session's ballots: its chair (a participant with the chair's role)."""
+    if not _active(user):
+        return False
+    participant = meeting.participant_for(user)
+    return participant is not None and participant.role == Role.CHAIR
+
+
 def can_run_ballot(user, ballot):
-    """Open and close: the chair of the session (meetings.access.can_chair)."""
-    return _active(user) and meetings_access.can_chair(user, ballot.meeting)
+    """Open and close this ballot (and give the deciding choice of a tied secret ballot)."""
+    return can_run_ballots_in(user, ballot.meeting)
 
 
 def can_see_counts_in(user, meeting):
@@ -67,8 +78,14 @@ def can_see_live_counts(user, ballot):
     return can_see_counts_in(user, ballot.meeting)
 
 
+def can_record_by_hand_in(user, meeting):
+    """Record a vote by hand for a member without a working tablet: the session's secretary or the
+    body's secretariat (the record is theirs; the chair does not write votes in)."""
+    return _active(user) and meetings_access.can_manage_meeting(user, meeting)
+
+
 def can_record_by_hand(user, ballot):
-    return _active(user) and meetings_access.can_manage_meeting(user, ballot.meeting)
+    return can_record_by_hand_in(user, ballot.meeting)
 
 
 def voter_row(user, ballot):
@@ -85,11 +102,15 @@ def can_vote(user, ballot):
     return voter_row(user, ballot) is not None
 
 
-def first_vote_clause(ballot_id, user_id):
+def first_vote_clause(ballot_id, user_id, *, lock_ballot=False):
     """can_vote of a voter who has not voted yet, on an open ballot, as SQL: the WHERE of the vote's
-    one conditional UPDATE of ballot_voters (voting.operations.cast_vote). The ballot's status is
-    checked in the same statement, so a vote can never land after the closing commit."""
+    one conditional UPDATE of ballot_voters (voting.operations.first_vote). The ballot's status is
+    checked in the same statement (with lock_ballot, under a shared lock on its row), so a vote can
+    never land after the closing commit."""
     active = exists().where(User.id == user_id, User.active.is_(True))
-    still_open = exists().where(Ballot.id == ballot_id, Ballot.status == BallotStatus.OPEN)
+    open_ballot = select(Ballot.id).where(Ballot.id == ballot_id, Ballot.status == BallotStatus.OPEN)
+    if lock_ballot:
+        open_ballot = open_ballot.with_for_update(read=True)
+    still_open = open_ballot.exists()
     return and_(BallotVoter.ballot_id == ballot_id, BallotVoter.user_id == user_id,
                 BallotVoter.voted.is_(False), active, still_open)

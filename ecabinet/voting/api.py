@@ -79,7 +79,8 @@ def open_ballot(ballot_id):
 @login_required
 def close_ballot(ballot_id):
     ballot = load_ballot(ballot_id, access.can_run_ballot)
-    operations.close_ballot(ballot, actor=current_user)
+    data = get_json() if _has_body() else {}
+    operations.close_ballot(ballot, actor=current_user, casting_choice=data.get("casting_choice"))
     events.announce_closed(ballot)
     db.session.commit()
     return jsonify(payloads.ballot_json(ballot, current_user))

@@ -5,7 +5,7 @@ import io
 
 from flask_babel import gettext as _
 
-from ecabinet.core.timeutil import to_local
+from ecabinet.core.formats import format_datetime
 from ecabinet.voting import payloads
 from ecabinet.voting.models import BallotStatus, Choice
 
@@ -15,7 +15,7 @@ _SUMMARY = ("ballot_id", "question", "agenda_item", "secret", "rule", "status", 
 
 
 def _when(moment):
-    return to_local(moment).strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+    return format_datetime(moment, seconds=True)
 
 
 def _summary_row(ballot):

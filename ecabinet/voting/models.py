@@ -106,6 +106,9 @@ class Ballot(db.Model):
     result: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
     tied: Mapped[bool | None] = mapped_column(Boolean)
     decided_by_chair: Mapped[bool | None] = mapped_column(Boolean)
+    # A tied secret ballot the chair decides (the body's tie rule): the choice the chair declared when
+    # closing it, since the chair's own vote cannot be read. None otherwise.
+    casting_choice: Mapped[Choice | None] = mapped_column(enum_column(Choice, name="casting_choice"))
 
     meeting = relationship("Meeting")
     agenda_item = relationship("AgendaItem")

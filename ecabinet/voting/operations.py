@@ -1,10 +1,12 @@
 """State changes of ballots. They enforce the rules, flush and audit; the adapter commits and broadcasts.
 
-The vote is the hot path (hundreds of tablets within a second): one locking read of the ballot, one
-conditional UPDATE of the voter's row (voting.access.first_vote_clause: eligible, not voted yet, the
-ballot still open), one INSERT. Only when the UPDATE changes nothing are the full checks run, to say
-why. Votes are not written to the audit log one by one: an entry per vote would serialise every vote
-on the log's lock and, for a secret ballot, put the order of voting beside the votes.
+The vote is the hot path (hundreds of tablets within a second): one conditional UPDATE of the
+voter's row (voting.access.first_vote_clause: eligible, not voted yet, the ballot still open, its row
+locked; for a socket also its sign-in), one INSERT (on PostgreSQL both in one statement, one round
+trip, which also tells a replay of a vote already cast). Only when the UPDATE changes nothing for
+another reason are the full checks run, to say why. Votes are not written to the audit log one by
+one: an entry per vote would serialise every vote on the log's lock and, for a secret ballot, put
+the order of voting beside the votes.
 
 Opening and closing race with votes and with each other (the chair, the time limit's job on every
 process): a vote takes a shared lock on the ballot's row (PostgreSQL; SQLite writes one at a time)
@@ -14,15 +16,19 @@ that only one caller wins, then counts what was stored before it.
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import (
+    Boolean, Integer, String, and_, bindparam, case, exists, func, insert, literal_column, select, true, update,
+)
 
 from ecabinet.audit.operations import record
 from ecabinet.bodies.models import DecisionRule, TieRule
-from ecabinet.core.db import unique_or, utcnow
+from ecabinet.core import realtime
+from ecabinet.core.db import first_row_committed_alone, unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.extensions import db
 from ecabinet.live import rows
 from ecabinet.meetings.models import PRESENT_STATES, Attendance, MeetingStatus, Role
+from ecabinet.meetings.operations import refuse_if_archived
 from ecabinet.meetings.queries import rules_of
 from ecabinet.voting import access, rules, secrecy
 from ecabinet.voting.models import (
@@ -58,6 +64,7 @@ def _clean_time_limit(seconds):
 def create_ballot(meeting, *, actor, question, agenda_item=None, secret=False, rule=None, allow_change=False,
                   time_limit_s=None):
     """Prepare a ballot for the session (the rule defaults to the body's decision rule)."""
+    refuse_if_archived(meeting)
     if meeting.status not in PREPARABLE_STATUSES:
         raise InvalidState(_("This session has ended: no more ballots can be prepared."), code="meeting_closed")
     question = (question or "").strip()
@@ -78,6 +85,7 @@ def create_ballot(meeting, *, actor, question, agenda_item=None, secret=False, r
 
 def delete_ballot(ballot, *, actor):
     """A prepared ballot may be withdrawn; one that was opened is part of the record."""
+    refuse_if_archived(ballot.meeting)
     if ballot.status != BallotStatus.DRAFT:
         raise InvalidState(_("Only a ballot that has not been opened can be removed."), code="ballot_not_draft")
     record("voting.ballot_removed", actor=actor, obj=ballot, meeting_id=ballot.meeting_id)
@@ -108,6 +116,7 @@ def open_ballot(ballot, *, actor, override_reason=None):
     """Open the ballot: quorum (the session's frozen rules, live presence) or a recorded override;
     the rule, the tie rule, the member total and the eligible voters are fixed now."""
     meeting = ballot.meeting
+    refuse_if_archived(meeting)
     if ballot.status != BallotStatus.DRAFT:
         raise InvalidState(_("This ballot has already been opened."), code="ballot_not_draft")
     if meeting.status != MeetingStatus.LIVE:
@@ -144,8 +153,10 @@ def open_ballot(ballot, *, actor, override_reason=None):
     # In random key order: the voter rows' place in the table says nothing about who they are.
     voter_rows = sorted(({"id": random_key(), "ballot_id": ballot.id, "user_id": user_id, "for_user_id": for_user,
                           "voted": False, "by_hand": False} for user_id, for_user in voters), key=lambda r: r["id"])
-    for start in range(0, len(voter_rows), 400):
-        db.session.execute(insert(BallotVoter).values(voter_rows[start:start + 400]))
+    # One cached INSERT with the rows as parameters (SQLAlchemy batches them into multi-row VALUES):
+    # a VALUES clause built from the rows compiled anew each time, most of the opening at 1 000 voters.
+    if voter_rows:
+        db.session.execute(insert(BallotVoter.__table__), voter_rows)
     record("voting.ballot_opened", actor=actor, obj=ballot, meeting_id=meeting.id, eligible=len(voters),
            member_total=ballot.member_total, quorum_met=ballot.quorum_met, override_reason=ballot.override_reason)
     return ballot
@@ -154,21 +165,124 @@ def open_ballot(ballot, *, actor, override_reason=None):
 # -- voting ---------------------------------------------------------------------------------------
 
 
-def clean_choice(value):
+def known_choice(value):
+    """The Choice named by `value`, or None."""
     try:
         return Choice(value)
     except ValueError:
+        return None
+
+
+def clean_choice(value):
+    choice = known_choice(value)
+    if choice is None:
         raise InvalidValue(_("The choice must be one of: yes, no, abstain."), code="invalid_choice",
-                           field="choice") from None
+                           field="choice")
+    return choice
 
 
-def _locked_ballot(ballot_id):
-    """(id, meeting_id, secret, allow_change, status) with a shared lock on the row (PostgreSQL): a
-    closing waits for the votes in progress, and votes after it see it closed."""
-    return db.session.execute(
-        select(Ballot.id, Ballot.meeting_id, Ballot.secret, Ballot.allow_change, Ballot.status)
-        .where(Ballot.id == ballot_id).with_for_update(read=True)
-    ).first()
+def _first_vote_statement(*, sign_in):
+    """UPDATE ballot_voters SET voted … WHERE <a first vote of an eligible voter on an open ballot>
+    RETURNING the ballot's session and whether it is secret: the whole fast path of a vote in one
+    statement (voting.access.first_vote_clause), plus the socket's sign-in when the caller is a
+    socket (core.realtime.signed_in_clause). The ballot's row is locked FOR SHARE in the same
+    statement (PostgreSQL): a closing waits for the votes in progress, and votes after it see it closed.
+    A secret ballot's receipt is sealed for every voter beforehand; it is stored only when the ballot
+    is secret."""
+    ballot_id, voter_id = bindparam("vote_ballot"), bindparam("vote_user")
+    clause = access.first_vote_clause(ballot_id, voter_id, lock_ballot=True)
+    if sign_in:
+        clause = and_(clause, realtime.signed_in_clause(voter_id, with_token=sign_in == "token"))
+    secret = select(Ballot.secret).where(Ballot.id == ballot_id).scalar_subquery()
+    meeting_id = select(Ballot.meeting_id).where(Ballot.id == ballot_id).scalar_subquery()
+    return (update(BallotVoter).where(clause)
+            .values(voted=True, by_hand=bindparam("vote_by_hand"),
+                    sealed_receipt=case((secret.is_(True), bindparam("vote_sealed")), else_=None))
+            .returning(meeting_id.label("meeting_id"), secret.label("secret"))
+            .execution_options(synchronize_session=False))
+
+
+def _first_vote_and_record_statement(*, sign_in):
+    """PostgreSQL: the conditional UPDATE and the vote's INSERT in one statement (one round trip
+    instead of two): WITH claimed AS (UPDATE … RETURNING …) INSERT the vote only from a claimed row,
+    into secret_votes or votes by the ballot's secrecy, and SELECT what the UPDATE returned. Both
+    writes are in the same transaction as before, under the same shared lock on the ballot's row.
+
+    Always one row: when nothing was claimed, its `voted_already` says whether the voter had voted
+    before this statement (and, for a socket, is still signed in), the common refusal (a replay from
+    the voter's other tablet, a double tap) answered without another round trip."""
+    ballot_id, voter_id = bindparam("vote_ballot", type_=Integer), bindparam("vote_user", type_=Integer)
+    claimed = _first_vote_statement(sign_in=sign_in).cte("claimed")
+    choice = bindparam("vote_choice", type_=Vote.__table__.c.choice.type)
+    secret_vote = (insert(SecretVote)
+                   .from_select(["id", "ballot_id", "choice", "tracker"],
+                                select(bindparam("vote_key", type_=String), ballot_id, choice,
+                                       bindparam("vote_tracker", type_=String))
+                                .where(claimed.c.secret.is_(True)))
+                   .returning(SecretVote.id).cte("secret_vote"))
+    open_vote = (insert(Vote)
+                 .from_select(["ballot_id", "user_id", "choice", "by_hand", "recorded_by_id", "cast_at"],
+                              select(ballot_id, voter_id, choice,
+                                     bindparam("vote_by_hand", type_=Boolean),
+                                     bindparam("vote_recorded_by", type_=Integer),
+                                     bindparam("vote_cast_at", type_=Vote.__table__.c.cast_at.type))
+                              .where(claimed.c.secret.is_(False)))
+                 .returning(Vote.id).cte("open_vote"))
+    voted_already = _voted_already_clause(ballot_id, voter_id)
+    if sign_in:
+        voted_already = and_(voted_already, realtime.signed_in_clause(voter_id, with_token=sign_in == "token"))
+    # Every subquery reads the statement's one snapshot: a first vote's row is not yet voted there.
+    one_row = select(literal_column("1").label("one")).subquery("one_row")
+    return (select(claimed.c.meeting_id, claimed.c.secret, voted_already.label("voted_already"))
+            .select_from(one_row.outerjoin(claimed, true()))
+            .add_cte(secret_vote, open_vote))
+
+
+# Built once per shape: composing the statement cost more CPU than running it.
+_FIRST_VOTE_STATEMENTS = {}
+
+
+def first_vote(ballot_id, voter_id, choice, *, actor=None, sign_in=None):
+    """A voter's first vote on an open ballot, with no other read: the conditional UPDATE above, then
+    the vote's INSERT; on PostgreSQL one statement, which commits by itself when it is the first
+    statement of a socket event (core.db.first_row_committed_alone). `sign_in`: a socket's facts
+    (core.realtime.socket_session) when its sign-in is to be checked in the same statement. Returns
+    the reply of cast_vote; on PostgreSQL raises InvalidState (already_voted) for a voter's replay;
+    otherwise None when anything is off (not eligible, voted already, not open, signed out): the
+    caller then takes the explaining path."""
+    receipt = secrecy.new_tracker()
+    shape = sign_in is not None and ("token" if sign_in.get("token_id") is not None else "nonce")
+    together = db.session.get_bind().dialect.name == "postgresql"
+    if (shape, together) not in _FIRST_VOTE_STATEMENTS:
+        build = _first_vote_and_record_statement if together else _first_vote_statement
+        _FIRST_VOTE_STATEMENTS[shape, together] = build(sign_in=shape)
+    statement = _FIRST_VOTE_STATEMENTS[shape, together]
+    params = {"vote_ballot": ballot_id, "vote_user": voter_id, "vote_by_hand": actor is not None,
+              "vote_sealed": secrecy.seal(receipt, ballot_id, voter_id), **realtime.sign_in_params(sign_in)}
+    if together:  # the whole vote in one statement: from a socket, committed on its own
+        params.update(vote_choice=choice, vote_key=random_key(), vote_tracker=receipt,
+                      vote_recorded_by=getattr(actor, "id", None), vote_cast_at=utcnow())
+        claimed = first_row_committed_alone(db.session, statement, params)
+        if claimed.meeting_id is None:
+            if claimed.voted_already and actor is None:
+                raise InvalidState(_("This vote has already been cast."), code="already_voted")
+            return None
+    else:
+        claimed = db.session.execute(statement, params).first()
+        if claimed is None:
+            return None
+    meeting_id, secret = claimed.meeting_id, claimed.secret
+    if together:
+        reply = {"ballot_id": ballot_id, "meeting_id": meeting_id}
+        return {**reply, "receipt": receipt} if secret else reply
+    if secret:
+        db.session.execute(insert(SecretVote).values(id=random_key(), ballot_id=ballot_id, choice=choice,
+                                                     tracker=receipt))
+        return {"ballot_id": ballot_id, "meeting_id": meeting_id, "receipt": receipt}
+    db.session.execute(insert(Vote).values(ballot_id=ballot_id, user_id=voter_id, choice=choice,
+                                           by_hand=actor is not None, recorded_by_id=getattr(actor, "id", None),
+                                           cast_at=utcnow()))
+    return {"ballot_id": ballot_id, "meeting_id": meeting_id}
 
 
 def cast_vote(ballot_id, voter, choice, *, actor=None):
@@ -176,36 +290,34 @@ def cast_vote(ballot_id, voter, choice, *, actor=None):
     {"ballot_id", "meeting_id", "receipt"?, "changed"?}. Raises NotFound (ballot not visible),
     NotAllowed (not an eligible voter), InvalidState (not open, already voted)."""
     choice = clean_choice(choice)
-    by_hand = actor is not None
-    if by_hand:
+    if actor is not None:
         ballot = db.session.get(Ballot, ballot_id)
         if ballot is None or not access.can_view_ballot(actor, ballot):
             raise NotFound(_("This ballot does not exist or is not visible to you."), code="ballot_not_found")
         if not access.can_record_by_hand(actor, ballot):
             raise NotAllowed(_("Only the secretary records votes by hand."))
-    found = _locked_ballot(ballot_id)
-    if found is not None and found.status == BallotStatus.OPEN:
-        receipt = secrecy.new_tracker() if found.secret else None
-        sealed = secrecy.seal(receipt, ballot_id, voter.id) if found.secret else None
-        claimed = db.session.execute(
-            update(BallotVoter).where(access.first_vote_clause(ballot_id, voter.id))
-            .values(voted=True, by_hand=by_hand, sealed_receipt=sealed)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed == 1:
-            if found.secret:
-                db.session.execute(insert(SecretVote).values(id=random_key(), ballot_id=ballot_id,
-                                                             choice=choice, tracker=receipt))
-                return {"ballot_id": ballot_id, "meeting_id": found.meeting_id, "receipt": receipt}
-            db.session.execute(insert(Vote).values(ballot_id=ballot_id, user_id=voter.id, choice=choice,
-                                                   by_hand=by_hand, recorded_by_id=getattr(actor, "id", None),
-                                                   cast_at=utcnow()))
-            return {"ballot_id": ballot_id, "meeting_id": found.meeting_id}
-    return _refused_or_changed(ballot_id, voter, choice, actor=actor)
+    return first_vote(ballot_id, voter.id, choice, actor=actor) or refused_or_changed(ballot_id, voter, choice,
+                                                                                       actor=actor)
 
 
-def _refused_or_changed(ballot_id, voter, choice, *, actor):
-    """The full checks, in order, when the vote's UPDATE changed nothing: why not, or a change of vote."""
+def _voted_already_clause(ballot_id, voter_id):
+    """An eligible voter of this open ballot who has voted and may not change it: the common refusal
+    (a replay from the voter's other tablet, a double tap)."""
+    return exists().where(BallotVoter.ballot_id == ballot_id, BallotVoter.user_id == voter_id,
+                          BallotVoter.voted.is_(True), Ballot.id == BallotVoter.ballot_id,
+                          Ballot.status == BallotStatus.OPEN, Ballot.allow_change.is_(False))
+
+
+def _voted_already(ballot_id, voter_id):
+    return db.session.execute(select(_voted_already_clause(ballot_id, voter_id))).scalar()
+
+
+def refused_or_changed(ballot_id, voter, choice, *, actor=None):
+    """When a vote's conditional UPDATE (first_vote) changed nothing: why not, the full checks in
+    order, or a change of vote where the ballot allows it."""
+    choice = clean_choice(choice)
+    if actor is None and _voted_already(ballot_id, voter.id):
+        raise InvalidState(_("This vote has already been cast."), code="already_voted")
     ballot = db.session.get(Ballot, ballot_id)
     caller = actor or voter
     if ballot is None or not access.can_view_ballot(caller, ballot):
@@ -300,10 +412,28 @@ def _chair_choice(ballot):
     return choice.value if choice is not None else None
 
 
-def close_ballot(ballot, *, actor=None, by_time_limit=False):
+def clean_casting_choice(value):
+    """The chair's deciding choice for a tie: "yes" (it passes) or "no" (it does not), or None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or value not in (Choice.YES.value, Choice.NO.value):
+        raise InvalidValue(_("The deciding choice must be yes or no."), code="invalid_choice",
+                           field="casting_choice")
+    return Choice(value)
+
+
+def close_ballot(ballot, *, actor=None, by_time_limit=False, casting_choice=None):
     """Close the ballot and store its counts and result for good. Only one caller wins the closing
     (the chair, the time limit's job on any process): the others get 409 ballot_not_open (or False
-    with by_time_limit)."""
+    with by_time_limit).
+
+    A tie under the body's "the chair decides" rule goes the way the chair voted. In a secret ballot
+    that vote cannot be read, so the chair declares the deciding choice when closing
+    (`casting_choice`, stored and shown with the result); the chair closing a tied secret ballot
+    without one gets 409 casting_choice_required and the ballot stays open. Closed by the time
+    limit or by the end of the session, nobody is asked: the tie does not pass, and the stored
+    result says why (tied, not decided by the chair)."""
+    casting_choice = clean_casting_choice(casting_choice)
     now = utcnow()
     won = db.session.execute(
         update(Ballot).where(Ballot.id == ballot.id, Ballot.status == BallotStatus.OPEN)
@@ -315,9 +445,19 @@ def close_ballot(ballot, *, actor=None, by_time_limit=False):
         raise InvalidState(_("This ballot is not open."), code="ballot_not_open")
     db.session.refresh(ballot)
     tally = live_tally(ballot)
+    tie = (ballot.tie or TieRule.FAILS).value
+    declared = ballot.secret and tie == rules.TIE_CHAIR_DECIDES
     decision = rules.decide(ballot.rule.value, tally, member_total=ballot.member_total or 0,
-                            present_total=ballot.present_total or 0, tie=(ballot.tie or TieRule.FAILS).value,
-                            chair_choice=_chair_choice(ballot))
+                            present_total=ballot.present_total or 0, tie=tie,
+                            chair_choice=(casting_choice.value if casting_choice else None) if declared
+                            else _chair_choice(ballot))
+    if decision.tied and declared and casting_choice is None and actor is not None and not by_time_limit:
+        # The adapter rolls the closing back: the ballot stays open until the chair decides.
+        raise InvalidState(
+            _("The vote is tied (%(yes)d in favour of %(base)d) and the body's rules let the chair decide: "
+              "give the deciding choice to close it.", yes=tally.yes, base=decision.base),
+            code="casting_choice_required",
+            counts={"yes": tally.yes, "no": tally.no, "abstain": tally.abstain, "not_voted": tally.not_voted})
     ballot.closed_by_id = getattr(actor, "id", None)
     ballot.closed_by_time_limit = by_time_limit
     ballot.count_yes, ballot.count_no, ballot.count_abstain = tally.yes, tally.no, tally.abstain
@@ -327,11 +467,13 @@ def close_ballot(ballot, *, actor=None, by_time_limit=False):
     ballot.result = Outcome.PASSED if decision.passed else Outcome.FAILED
     ballot.tied = decision.tied
     ballot.decided_by_chair = decision.decided_by_chair
+    ballot.casting_choice = casting_choice if declared and decision.decided_by_chair else None
     db.session.flush()
     if ballot.secret:
         secrecy.shuffle_at_close(ballot.id)
     record("voting.ballot_closed", actor=actor, obj=ballot, meeting_id=ballot.meeting_id,
-           counts=ballot.counts, result=ballot.result.value, by_time_limit=by_time_limit)
+           counts=ballot.counts, result=ballot.result.value, by_time_limit=by_time_limit,
+           casting_choice=ballot.casting_choice.value if ballot.casting_choice else None)
     return True
 
 

@@ -2,6 +2,8 @@
 // chair console, room display). A page is always drawn off screen and then copied onto the
 // visible canvas in one step: resizing a visible canvas clears it, and drawing into it while it is
 // shown would flash a blank or half-drawn page on every turn (tests/e2e/canvas.py watches that).
+// Over the canvas lies the page's text (PDF.js's text layer, transparent, at the place of the drawn
+// glyphs): a screen reader reads the page and a finger can select its words.
 
 let loading = null;
 
@@ -35,8 +37,9 @@ export function fitScale(page, width, height, fit = "page") {
   return Math.max(0.1, fit === "width" ? byWidth : Math.min(byWidth, byHeight));
 }
 
-/** Draw `page` at `scale` (CSS pixels) on a new off-screen canvas, sharp on high-density screens.
- *  Returns {page, viewport, canvas, width, height} (width and height in CSS pixels). */
+/** Draw `page` at `scale` (CSS pixels) on a new off-screen canvas, sharp on high-density screens,
+ *  with its text layer. Returns {page, viewport, canvas, text, width, height} (width and height in
+ *  CSS pixels; text is null when the page's text could not be read: the page still shows). */
 export async function drawPage(page, scale) {
   const viewport = page.getViewport({ scale });
   const ratio = window.devicePixelRatio || 1;
@@ -44,16 +47,34 @@ export async function drawPage(page, scale) {
   canvas.width = Math.max(1, Math.floor(viewport.width * ratio));
   canvas.height = Math.max(1, Math.floor(viewport.height * ratio));
   const transform = ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null;
-  await page.render({ canvas, viewport, transform }).promise;
-  return { page, viewport, canvas, width: Math.floor(viewport.width), height: Math.floor(viewport.height) };
+  const [, text] = await Promise.all([page.render({ canvas, viewport, transform }).promise,
+                                      buildTextLayer(page, viewport).catch(() => null)]);
+  return { page, viewport, canvas, text, width: Math.floor(viewport.width), height: Math.floor(viewport.height) };
+}
+
+/** The page's text as transparent, positioned text of the same size as the drawn page (the CSS of
+ *  .pdf-text in ecabinet.css sizes it from --total-scale-factor). */
+async function buildTextLayer(page, viewport) {
+  const lib = await loading;  // loadPdfjs ran before any page could be opened
+  const layer = document.createElement("div");
+  layer.className = "pdf-text";
+  layer.style.setProperty("--total-scale-factor", String(viewport.scale));
+  await new lib.TextLayer({ textContentSource: page.streamTextContent(), container: layer, viewport }).render();
+  return layer;
 }
 
 /** Put a drawn page on the visible canvas: resized, sized and painted in the same task, so the
- *  browser never paints it in between. */
+ *  browser never paints it in between. Its text layer takes the place of the previous page's,
+ *  just after the canvas (under the overlay of marks that may follow). */
 export function showDrawn(target, drawn) {
   target.width = drawn.canvas.width;
   target.height = drawn.canvas.height;
   target.style.width = `${drawn.width}px`;
   target.style.height = `${drawn.height}px`;
   target.getContext("2d").drawImage(drawn.canvas, 0, 0);
+  const previous = target.nextElementSibling && target.nextElementSibling.classList.contains("pdf-text")
+    ? target.nextElementSibling : null;
+  if (drawn.text && previous) previous.replaceWith(drawn.text);
+  else if (drawn.text) target.after(drawn.text);
+  else if (previous) previous.remove();
 }

@@ -112,7 +112,7 @@ PAGES = [
     ("bodies.remove_from_roster", "POST", "/admin/bodies/{body}/roster/{member_id}/delete", lambda i: {},
      "admin_pages", "ok-redirect", lambda s: not s.on_roster(s.ids["member_id"])),
     ("bodies.calendar", "GET", "/admin/calendar", None, "admin_pages", 200, None),
-    ("bodies.calendar", "POST", "/admin/calendar", lambda i: {"day": "2027-02-11", "working": "0", "note": "Nghỉ bù"},
+    ("bodies.calendar", "POST", "/admin/calendar", lambda i: {"day": "11/02/2027", "working": "0", "note": "Nghỉ bù"},
      "admin_pages", "ok-redirect", lambda s: s.calendar().get(date(2027, 2, 11)) is False),
     ("bodies.delete_calendar_day", "POST", "/admin/calendar/2026-12-26/delete", lambda i: {}, "admin_pages",
      "ok-redirect", lambda s: date(2026, 12, 26) not in s.calendar()),

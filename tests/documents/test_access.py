@@ -92,6 +92,7 @@ PAGES = [
     ("documents.service_worker", "GET", "/sw.js", None, "public", 200, None),
     ("documents.legacy_service_worker", "GET", "/meetings/sw.js", None, "public", 200, None),
     ("documents.offline", "GET", "/offline", None, "public", 200, None),
+    ("documents.offline_messages", "GET", "/offline/messages", None, "public", 200, None),
     ("documents.read", "GET", "/meetings/{meeting}/documents/{normal}/read", None, "read", 200, None),
     ("documents.read", "GET", "/meetings/{meeting}/documents/{secret}/read", None, "read_secret", 200, None),
     ("documents.document_file", "GET", "/meetings/{meeting}/documents/{normal}/file", None, "read", 200, None),
@@ -191,3 +192,15 @@ def test_refused_file_answers_are_json_and_never_handed_to_nginx(app, bearer, mo
                                bearer=bearer)
         assert_api_outcome(response, 404)
         assert "X-Accel-Redirect" not in response.headers
+
+
+def test_the_offline_page_and_messages_speak_the_language_asked_for(client):
+    """The service worker fetches them without cookies, naming the device's language."""
+    english = client.get("/offline/messages?lang=en")
+    assert english.headers["Content-Language"] == "en"
+    assert english.get_json()["other"] == "No connection, and this is not stored on this device for you."
+    default = client.get("/offline/messages?lang=fr")
+    assert default.headers["Content-Language"] == "vi"
+    assert default.get_json()["other"].startswith("Không có kết nối mạng")
+    page = client.get("/offline?lang=en")
+    assert page.headers["Content-Language"] == "en" and 'lang="en"' in page.get_data(as_text=True)

@@ -61,6 +61,24 @@ def test_the_owner_changes_with_every_revocation(login, cast):
     assert device_owner(cast.member) != before
 
 
+def test_an_answer_after_a_commit_names_the_owner_as_it_stands_then(login, cast, client, bearer, documents):
+    """Answers name the owner loaded at sign-in without reading the user again after the commit, but
+    a request that changed the owner (a password change: a new nonce) names the new one."""
+    _headers, normal, _secret = documents
+    note = client.post(f"/api/v1/documents/{normal['id']}/notes", json={"page": 1, "text": "Xem lại"},
+                       headers=bearer(cast.member))
+    assert note.status_code == 201, note.get_json()
+    assert note.headers[OWNER_HEADER] == device_owner(cast.member)
+    member = login(cast.member)
+    before = member.get("/meetings").headers[OWNER_HEADER]
+    changed = member.post("/account/password", data={
+        "csrf_token": csrf_token(member, "/account/password"), "current_password": PASSWORD,
+        "new_password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2"})
+    assert changed.status_code == 302
+    db.session.expire_all()
+    assert changed.headers[OWNER_HEADER] == device_owner(cast.member) != before
+
+
 def test_a_signed_out_answer_deletes_the_owner_cookie(app, login, cast):
     member = login(cast.member)
     member.get("/meetings")

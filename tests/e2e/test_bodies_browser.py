@@ -95,7 +95,8 @@ def test_an_administrator_sets_up_a_commune_and_its_secretariat_runs_its_session
     # Its new session belongs to the commune; the roster in one click.
     office.goto(f"{server.url}/meetings/new")
     office.fill("#title", "Phiên họp UBND xã Tân Uyên thường kỳ tháng 12/2026")
-    office.fill("#starts_at", "2026-12-28T08:00")
+    office.fill("#starts_at", "28/12/2026")
+    office.fill("#starts_at-time", "08:00")
     office.select_option("#format", "hybrid")
     with office.expect_navigation():
         office.click("main form button[type=submit]")
@@ -163,9 +164,9 @@ def test_a_commune_session_shows_its_kind_and_late_documents_on_the_tablet(commu
     reader = new_page(TABLET_LANDSCAPE)
     browser_login(reader, server.url, "tv.xa", PASSWORD)
     reader.goto(f"{server.url}/meetings/{ids['meeting']}")
-    assert "Gửi muộn" in reader.locator("#documents").inner_text()
+    assert "Gửi muộn" in reader.locator("#agenda").inner_text()
     with reader.expect_navigation():
-        reader.locator("#documents a[href$='/read']").first.click()
+        reader.locator("#agenda a[href$='/read']").first.click()
     expect(reader.locator(".reader-library__late")).to_be_visible()
     expect(reader.locator(".reader-library__late")).to_have_text("Gửi muộn")
     expect(reader.locator(".reader-page")).to_be_visible(timeout=20_000)

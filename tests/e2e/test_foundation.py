@@ -4,6 +4,7 @@ a member finding it on "Phiên họp của tôi". Screenshots of every accounts/
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.factories import PASSWORD, create_admin, create_meeting, create_secretariat, create_user
@@ -61,8 +62,10 @@ def test_the_secretariat_prepares_and_publishes_a_session_and_a_member_opens_it(
     page.get_by_role("link", name="Tạo phiên họp").click()
     page.wait_for_url(f"{base}/meetings/new")
     page.fill("input[name=title]", "Phiên họp UBND tỉnh thường kỳ tháng 12/2030")
-    page.fill("input[name=starts_at]", "2030-12-05T08:00")
-    page.fill("input[name=ends_at]", "2030-12-05T11:30")
+    page.fill("input[name=starts_at]", "05/12/2030")
+    page.fill("input[name=starts_at-time]", "08:00")
+    page.fill("input[name=ends_at]", "05/12/2030")
+    page.fill("input[name=ends_at-time]", "11:30")
     page.fill("input[name=location]", "Phòng họp số 1, trụ sở UBND tỉnh")
     shoot(page, "session-form")
     page.get_by_role("button", name="Tạo phiên họp").click()
@@ -72,21 +75,26 @@ def test_the_secretariat_prepares_and_publishes_a_session_and_a_member_opens_it(
     agenda = [("Báo cáo tình hình kinh tế – xã hội tháng 11", "Sở Tài chính", "30"),
               ("Tờ trình về kế hoạch đầu tư công năm 2031", "Sở Tài chính", "40"),
               ("Dự thảo Quy chế làm việc của UBND tỉnh", "Sở Nội vụ", "25")]
-    for title, presenter, minutes in agenda:
+    titles = page.locator(".agenda-item__title")
+    for added, (title, presenter, minutes) in enumerate(agenda, start=1):
         form = page.locator("form[action$='/agenda']")
         if not form.is_visible():
             page.get_by_text("Thêm nội dung", exact=True).click()
         form.locator("input[name='item-title']").fill(title)
         form.locator("input[name='item-presenter']").fill(presenter)
         form.locator("input[name='item-duration_minutes']").fill(minutes)
-        form.get_by_role("button", name="Thêm").click()
-        page.get_by_text("Đã thêm nội dung vào chương trình họp.").wait_for()
-    assert page.locator(".agenda-item__title").all_inner_texts() == [a[0] for a in agenda]
+        with page.expect_navigation():
+            form.get_by_role("button", name="Thêm").click()
+        # The previous page showed the same message: wait for the new item, not the text.
+        expect(titles).to_have_count(added)
+        expect(page.get_by_text("Đã thêm nội dung vào chương trình họp.")).to_be_visible()
+    expect(titles).to_have_text([a[0] for a in agenda])
 
     # Move the last item up with its button.
-    page.locator(".agenda-item").nth(2).get_by_role("button", name="Chuyển lên").click()
-    page.wait_for_load_state()
-    assert page.locator(".agenda-item__title").all_inner_texts() == [agenda[0][0], agenda[2][0], agenda[1][0]]
+    page.locator(".agenda-item").nth(2).locator(".agenda-item__tools summary.menu__button").click()
+    with page.expect_navigation():
+        page.locator(".agenda-item").nth(2).get_by_role("button", name="Chuyển lên").click()
+    expect(titles).to_have_text([agenda[0][0], agenda[2][0], agenda[1][0]])
 
     for person, role in (("Nguyễn Văn Hùng", "chair"), ("Hoàng Thị Lan", "member")):
         form = page.locator("form[action$='/participants']")
@@ -103,6 +111,7 @@ def test_the_secretariat_prepares_and_publishes_a_session_and_a_member_opens_it(
     assert page.locator(".page-header .badge--published").first.inner_text() == "Đã công bố"
     shoot(page, "session-secretariat")
 
+    page.locator(".agenda-item").first.locator(".agenda-item__tools summary.menu__button").click()
     page.locator(".agenda-item").first.get_by_role("link", name="Sửa").click()
     page.wait_for_url(re.compile(r".*/agenda/\d+$"))
     shoot(page, "agenda-item-form")

@@ -31,7 +31,8 @@ DOCUMENTS = [
 @pytest.fixture
 def room(live_server):
     """A live session whose agenda items carry real PDFs, added through the documents' upload checks."""
-    from ecabinet.demo_documents import fonts_available, submission_pdf
+    from ecabinet.demo_documents import fonts_available
+    from tests.documents.pdfs import submission_pdf
     from ecabinet.documents.operations import add_document, prepare_file, receive_upload
     from ecabinet.extensions import db
     from ecabinet.meetings.models import MeetingStatus
@@ -129,12 +130,14 @@ def open_drawer(page, side):
     console's attendance) from the strip."""
     page.locator(f'.live-strip [aria-controls="live-rail-{side}"]').tap()
     expect(page.locator(f".live-layout.is-{side}-open")).to_have_count(1)
+    focused = page.locator(f"#live-rail-{side}:focus, #live-rail-{side} :focus")
+    expect(focused).to_have_count(1)  # the focus lands in the drawer
 
 
 def _start_item_2_and_present(chair, room, document_id, page_number):
     """The chair moves to agenda item 2, opens the document and turns to the page."""
-    chair.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[1]}"]').click()
-    expect(chair.locator(".live-agenda__item.is-current")).to_contain_text("Báo cáo kinh tế")
+    chair.locator(f'.live-docs__head[data-item-id="{room.item_ids[1]}"]').click()
+    expect(chair.locator(".live-docs__group.is-current")).to_contain_text("Báo cáo kinh tế")
     chair.locator(".live-doc", has_text=_title(room, document_id)).click()
     for _ in range(page_number - 1):
         chair.click('[data-live="next"]')
@@ -201,6 +204,10 @@ def test_browsers_reconnect_after_a_server_restart_without_reloading(live_server
         # A reload would drop this marker; the attempts counter shows the client retried by itself.
         page.evaluate("""() => { window.__sameDocument = true; window.__attempts = 0;
             window.ecabinetLive.socket.io.on("reconnect_attempt", (n) => { window.__attempts = n; }); }""")
+    # The member shows page 3, so it has heard the turn; the chair hears it (or the answer to its own
+    # turn) on its own time.
+    turned = member.evaluate("window.ecabinetLive.state().lastPageSeq")
+    chair.wait_for_function("(s) => window.ecabinetLive.state().lastPageSeq >= s", arg=turned)
     seq = [page.evaluate("window.ecabinetLive.state().lastPageSeq") for page in pages]
     assert seq[0] == seq[1] > 0
 
@@ -313,6 +320,7 @@ def test_room_display_follows_the_chair_full_screen(live_server, room, new_page)
     secretariat = new_page(TABLET_LANDSCAPE)
     browser_login(secretariat, live_server.url, room.secretariat.username, PASSWORD)
     secretariat.goto(f"{live_server.url}/meetings/{room.meeting_id}")
+    secretariat.locator(".page-header summary", has_text="Quản lý").click()  # the secretariat's tools
     secretariat.get_by_role("button", name="Liên kết màn hình trình chiếu").click()
     link = secretariat.locator('[data-test="display-link"]')
     expect(link).to_be_visible()
@@ -356,7 +364,7 @@ GENERAL_TITLE = "Chương trình phiên họp và giấy mời"
 def _add_general_document(server, room):
     """A document of the session attached to no agenda item (the programme, the invitation)."""
     from ecabinet.accounts.models import User
-    from ecabinet.demo_documents import submission_pdf
+    from tests.documents.pdfs import submission_pdf
     from ecabinet.documents.operations import add_document, prepare_file, receive_upload
     from ecabinet.extensions import db
     from ecabinet.meetings.models import Meeting
@@ -400,22 +408,23 @@ def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, n
     doc1, doc2, doc3, doc4 = room.doc_ids
     chair = _enter(new_page, live_server, room, room.chair, TABLET_LANDSCAPE)  # the chair presents from a tablet
     console = _enter(new_page, live_server, room, room.secretariat, TABLET_LANDSCAPE, "live/console")
-    console.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[1]}"]').click()
+    console.locator(f'.live-docs__head[data-item-id="{room.item_ids[1]}"]').click()
     member = _enter(new_page, live_server, room, room.members[0], TABLET_PORTRAIT)
     other = _enter(new_page, live_server, room, room.members[1], TABLET_LANDSCAPE)
     open_drawer(member, "start")  # portrait: the documents are a drawer
 
+    # One list: each agenda item (its title once) with its documents under it, the general ones last.
     expected = [
-        ("Tài liệu chung", False, [GENERAL_TITLE]),
         ("Tờ trình kế hoạch đầu tư công 2027", False, [_title(room, doc1)]),
         ("Báo cáo kinh tế - xã hội và bảng giá đất", True, [_title(room, doc2), _title(room, doc3)]),
         ("Đề án chuyển đổi số", False, [_title(room, doc4)]),
+        ("Tài liệu chung", False, [GENERAL_TITLE]),
     ]
     for page in (chair, member, other):
         expect(page.locator(".live-docs__group.is-current")).to_contain_text("Đang thảo luận")
         assert _groups(page) == expected
         numbers = page.locator(".live-docs__group .live-docs__no").all_inner_texts()
-        assert [n.strip() for n in numbers] == ["", "1", "2", "3"]
+        assert [n.strip() for n in numbers] == ["1", "2", "3", ""]
         _expect_touch_friendly_list(page)
 
     # The chair presents a document of the first item, from the list of the tablet.
@@ -448,7 +457,7 @@ def test_tablet_lists_every_document_grouped_by_agenda_item(live_server, room, n
     screenshot(chair, "live-documents-presenter-1280x800")
 
     # The session moves on: the mark follows, and the landscape list brings the group into view.
-    console.locator(f'.live-agenda__btn[data-item-id="{room.item_ids[2]}"]').click()
+    console.locator(f'.live-docs__head[data-item-id="{room.item_ids[2]}"]').click()
     for page in (chair, member, other):
         expect(page.locator(".live-docs__group.is-current")).to_have_attribute("data-item-id", str(room.item_ids[2]))
         expect(page.locator(".live-docs__group.is-current")).to_contain_text("Đang thảo luận")
@@ -499,7 +508,7 @@ def test_a_document_uploaded_during_the_session_reaches_the_tablets(live_server,
     """The secretariat uploads a confidential report mid-session: every tablet lists it, marked, at once."""
     import requests
 
-    from ecabinet.demo_documents import submission_pdf
+    from tests.documents.pdfs import submission_pdf
 
     title = "Báo cáo mật về công tác thanh tra đất đai"
     # Without the offline worker: the test holds the file request on its way, and page.route does

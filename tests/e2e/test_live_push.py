@@ -91,20 +91,20 @@ def test_an_item_added_live_and_the_end_of_the_session_reach_every_screen(live_s
                              json={"title": NEW_ITEM, "presenter": "Sở Tài chính", "duration_minutes": 15})
     assert response.status_code == 201, response.text
     for page in (chair, member):
-        agenda = page.locator('[data-live="agenda"]')
-        expect(agenda.locator(".live-agenda__item")).to_have_count(4)
-        expect(agenda.locator(".live-agenda__item").nth(3)).to_contain_text(NEW_ITEM)
-        expect(agenda.locator(".live-agenda__item.is-current")).to_contain_text("Báo cáo kinh tế")
+        agenda = page.locator('[data-live="documents"]')  # the agenda, each item with its documents
+        expect(agenda.locator(".live-docs__group[data-item-id]:not([data-item-id=general])")).to_have_count(4)
+        expect(agenda.locator(".live-docs__group").nth(3)).to_contain_text(NEW_ITEM)
+        expect(agenda.locator(".live-docs__group.is-current")).to_contain_text("Báo cáo kinh tế")
     # In portrait the agenda is a drawer: the new item is there.
     open_drawer(portrait, "start")
-    expect(portrait.locator('[data-live="agenda"] .live-agenda__item').nth(3)).to_contain_text(NEW_ITEM)
-    expect(portrait.locator('[data-live="agenda"]')).to_be_in_viewport()
+    expect(portrait.locator('[data-live="documents"] .live-docs__group').nth(3)).to_contain_text(NEW_ITEM)
+    expect(portrait.locator('[data-live="documents"]')).to_be_in_viewport()
     screenshot(portrait, "live-push-item-added-drawer-800x1280")
     portrait.keyboard.press("Escape")
     expect(portrait.locator(".live-layout.is-start-open")).to_have_count(0)
     screenshot(member, "live-push-item-added-tablet-1280x800")
     # The chair's console can move to it at once.
-    chair.locator(".live-agenda__btn", has_text=NEW_ITEM).click()
+    chair.locator(".live-docs__head", has_text=NEW_ITEM).click()
     for page in (member, portrait):
         expect(page.locator('[data-live="strip-item-title"]')).to_contain_text(f"4. {NEW_ITEM}")
 
@@ -174,7 +174,9 @@ def test_the_room_display_and_the_console_hear_the_start_and_the_end(live_server
                    f"/meetings/{mid}/live")
     for page in (console, tablet):
         _expect_connected(page)
-        expect(page.locator('[data-live="status-badge"]')).to_have_text("Đã công bố")
+    # The secretariat reads the workflow's label, a member when the session is (in two days).
+    expect(console.locator('[data-live="status-badge"]')).to_have_text("Đã công bố")
+    expect(tablet.locator('[data-live="status-badge"]')).to_have_text("Sắp diễn ra")
     expect(console.get_by_role("button", name="Bắt đầu phiên họp")).to_be_visible()
 
     api = _bearer(live_server, users["secretariat"])
@@ -211,7 +213,8 @@ def _audit_count(app, **where):
 
 
 def test_the_reader_of_a_draft_session_joins_no_room_and_refetches_when_shown(live_server, new_page):
-    from ecabinet.demo_documents import fonts_available, submission_pdf
+    from ecabinet.demo_documents import fonts_available
+    from tests.documents.pdfs import submission_pdf
     from ecabinet.documents.operations import add_document, prepare_file, receive_upload
     from ecabinet.extensions import db
     from tests.factories import create_meeting, create_secretariat, create_user
@@ -330,6 +333,10 @@ def test_a_pinch_zooms_the_presented_page_on_a_portrait_tablet_while_following(l
     screenshot(member, "live-drawer-documents-800x1280")
     member.locator('[data-live="scrim"]').click(position={"x": 700, "y": 600})
     expect(member.locator(".live-layout.is-start-open")).to_have_count(0)
+    expect(member.locator('.live-strip [aria-controls="live-rail-start"]')).to_be_focused()  # back to its button
     open_drawer(member, "end")
     expect(member.locator('[data-live="queue"]')).to_be_in_viewport()
     screenshot(member, "live-drawer-floor-800x1280")
+    member.keyboard.press("Escape")
+    expect(member.locator(".live-layout.is-end-open")).to_have_count(0)
+    expect(member.locator('.live-strip [aria-controls="live-rail-end"]')).to_be_focused()

@@ -1,5 +1,6 @@
 """The meeting room in Chromium: the chair's console turns pages, two member tablets follow."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.factories import PASSWORD
@@ -38,7 +39,7 @@ def test_chair_turns_pages_and_tablets_follow(live_server, new_page):
 
     # The chair moves to the first item and opens its document; the tablets follow.
     chair.click('[data-live="next-item"]')
-    chair.wait_for_selector(".live-agenda__item.is-current")
+    chair.wait_for_selector(".live-docs__group.is-current")
     chair.click(".live-doc")
     chair.click('[data-live="next"]')
     chair.click('[data-live="next"]')
@@ -46,7 +47,7 @@ def test_chair_turns_pages_and_tablets_follow(live_server, new_page):
         page.wait_for_function("document.body.dataset.viewPage === '3'")
     assert landscape.get_attribute('[data-live="mode"]', "data-mode") == "follow"
     assert chair.get_attribute('[data-live="mode"]', "data-mode") == "presenting"
-    landscape.wait_for_selector(".live-agenda__item.is-current")
+    landscape.wait_for_selector(".live-docs__group.is-current")
     chair.click('[data-live="floor-request"]') if chair.is_visible('[data-live="floor-request"]') else None
     portrait.click('[data-live="floor-request"]')
     chair.wait_for_selector(".live-queue--control .live-queue__item")
@@ -59,6 +60,8 @@ def test_chair_turns_pages_and_tablets_follow(live_server, new_page):
     assert landscape.get_attribute('[data-live="mode"]', "data-mode") == "free"
     chair.click('[data-live="next"]')
     portrait.wait_for_function("document.body.dataset.viewPage === '4'")
+    # The browsing tablet has heard the turn too (it says where the presenter is), and stayed.
+    expect(landscape.locator('[data-live="mode-hint"]')).to_contain_text("trang 4")
     assert _page_of(landscape) == "2"
     landscape.wait_for_selector('[data-live="follow"]:not([hidden])')
     screenshot(landscape, "live-tablet-free-1280x800")

@@ -6,6 +6,7 @@ a member removed from the session, or whose document changed, loses the copies a
 connection; a device whose session cookie is gone serves nothing, even without the network.
 """
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.documents import pdfs
@@ -183,9 +184,9 @@ def test_member_logs_out_and_a_guest_gets_nothing_on_the_same_tablet(tablet_sess
         answer = page.evaluate(FETCH, secret[name])
         assert answer["status"] in (503,) and not answer["pdf"] and NOTE not in answer["text"], (name, answer)
     page.goto(server.url + secret["read"])
-    page.wait_for_selector("#offline")
+    # The offline page asks the worker what this user holds, then says so: nothing.
+    expect(page.locator("#offline [data-offline-none]")).to_be_visible()
     assert page.locator(".reader").count() == 0 and "Phụ lục số liệu mật" not in page.content()
-    assert page.locator("#offline [data-offline-none]").is_visible()
     screenshot(page, "offline-guest-nothing-1280x800")
     context.set_offline(False)
 
@@ -306,3 +307,40 @@ def test_a_member_deactivated_while_reading_is_signed_out_of_the_tablet(tablet_s
     }""", f"/admin/users/{ids['member']}/active")
     page.wait_for_url(f"{server.url}/login", timeout=15_000)
     assert _owned(page.evaluate(CACHES)) == {}
+
+
+def test_without_the_network_the_tablet_answers_in_the_language_of_its_pages(tablet_session, new_page):
+    """The service worker's own answers (no copy on this device) are in the language the member
+    reads the product in, and follow the VI/EN switch (they used to be English only)."""
+    import json
+    import time
+
+    server, ids = tablet_session
+    page = new_page(TABLET_PORTRAIT)
+    browser_login(page, server.url, "thanhvien", PASSWORD)
+    page.goto(f"{server.url}/meetings/{ids['meeting']}")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+
+    def offline_message():
+        page.context.set_offline(True)
+        try:
+            answer = page.evaluate(FETCH, f"/api/v1/meetings/{ids['meeting']}/ballots")
+        finally:
+            page.context.set_offline(False)
+        assert answer["status"] == 503, answer
+        return json.loads(answer["text"])["error"]
+
+    def settles_on(expected):
+        # The worker stores its messages again after the page that changed the language: bounded wait.
+        deadline = time.monotonic() + 15
+        while (error := offline_message())["message"] != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return error
+
+    vietnamese = settles_on("Không có kết nối mạng, và nội dung này chưa được lưu trên thiết bị này cho bạn.")
+    assert vietnamese == {"code": "offline",
+                          "message": "Không có kết nối mạng, và nội dung này chưa được lưu trên thiết bị này cho bạn."}
+    with page.expect_navigation():
+        page.locator(".lang-switch button[lang=en]").first.click()
+    english = settles_on("No connection, and this is not stored on this device for you.")
+    assert english["message"] == "No connection, and this is not stored on this device for you."

@@ -52,16 +52,17 @@ def test_issue_sign_and_verify_in_the_browser(pilot, new_page, tmp_path):
     browser_login(reader, pilot.url, "pct.tinh", PASSWORD)
     reader.goto(f"{pilot.url}/verification")
     reader.set_input_files("#file", str(good))
-    reader.click("button[type=submit]:has-text('Kiểm tra')")
-    reader.wait_for_selector("#verdict", timeout=60_000)
+    with reader.expect_navigation(timeout=60_000):  # the report is the page the form posts to
+        reader.click("button[type=submit]:has-text('Kiểm tra')")
     verdict = reader.inner_text("#verdict")
     assert "Mọi chữ ký đều hợp lệ" in verdict
     assert "Lò Văn Thanh" in reader.inner_text("main")
     screenshot(reader, "signing-verification-valid")
 
     reader.set_input_files("#file", str(bad))
-    reader.click("button[type=submit]:has-text('Kiểm tra')")
-    reader.wait_for_selector("#verdict", timeout=60_000)
+    # The page already shows the first report's verdict: wait for the new page, not for #verdict.
+    with reader.expect_navigation(timeout=60_000):
+        reader.click("button[type=submit]:has-text('Kiểm tra')")
     assert "Không hợp lệ" in reader.inner_text("#verdict")
     assert "bị thay đổi sau khi ký" in reader.inner_text("main")
     screenshot(reader, "signing-verification-tampered")

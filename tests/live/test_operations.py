@@ -294,3 +294,20 @@ def test_seq_changing_events_of_a_session_run_one_at_a_time_emit_included(app, m
         == ["change", "change", "emit", "emit"]
     other = run_together(True, [{"meeting_id": 7, "n": 1}, {"meeting_id": 8, "n": 2}])
     assert [entry[0] for entry in other] == ["change", "change", "emit", "emit"]
+
+
+def test_a_large_room_hears_coalesced_events_less_often(app, monkeypatch):
+    """The pause after a coalesced broadcast grows with the tablets in the room on this process, so
+    that the room hears at most COALESCED_MESSAGES_PER_SECOND such messages a second."""
+    from ecabinet.core import realtime
+    from ecabinet.extensions import socketio
+
+    rooms = {realtime.meeting_room(7): 2000, realtime.meeting_room(8): 15}
+    monkeypatch.setattr(socketio.server.manager, "get_participants",
+                        lambda _namespace, room: ((f"s{i}", f"e{i}") for i in range(rooms.get(room, 0))))
+    monkeypatch.setitem(app.config, "COALESCED_MESSAGES_PER_SECOND", 1000)
+    assert realtime._Coalescer.pause(app, 7, 0.25) == 2.0
+    assert realtime._Coalescer.pause(app, 8, 0.25) == 0.25
+    assert realtime._Coalescer.pause(app, 9, 0.25) == 0.25
+    monkeypatch.setitem(app.config, "COALESCED_MESSAGES_PER_SECOND", 0)  # off: the interval as configured
+    assert realtime._Coalescer.pause(app, 7, 0.25) == 0.25

@@ -69,8 +69,8 @@ class Scene:
         return db.session.get(Participant, self.ids["guest_p"]).role if self.fresh() else None
 
 
-MEETING_FORM = {"title": "Phiên họp chuyên đề về chuyển đổi số", "kind": "thematic", "starts_at": "2026-12-15T08:00",
-                "ends_at": "2026-12-15T11:30", "location": "Hội trường tầng 3", "description": "",
+MEETING_FORM = {"title": "Phiên họp chuyên đề về chuyển đổi số", "kind": "thematic", "starts_at": "15/12/2026",
+                "starts_at-time": "08:00", "ends_at": "15/12/2026", "ends_at-time": "11:30", "location": "Hội trường tầng 3", "description": "",
                 "confidentiality": "normal"}
 
 

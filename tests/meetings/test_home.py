@@ -139,8 +139,8 @@ def test_dates_on_the_home_page_are_vietnam_time(login):
     db.session.commit()
     html = login(member).get("/meetings").get_data(as_text=True)
     text = card(html, meeting.id)
-    assert "5/12/2030" in text and "03:30 – 11:30" in text
-    assert "4/12/2030" not in text and "20:30" not in text
+    assert "05/12/2030" in text and "03:30 – 11:30" in text
+    assert "04/12/2030" not in text and "20:30" not in text
     assert re.search(r'<div class="datebox__day">5</div>', html)
     show = login(member).get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "03:30 – 11:30" in show and "20:30" not in show

@@ -304,8 +304,10 @@ def test_a_closed_session_cannot_be_changed_through_the_api(app, bearer, status,
     response = api(app, bearer(s.secretariat), method,
                    url.format(id=s.id, item=s.items[0], member_p=s.member_p), body(s) if body else None)
     assert response.status_code == 409, response.get_json()
-    assert response.get_json()["error"]["code"] == "meeting_closed"
-    assert response.get_json()["error"]["message"] == "Phiên họp đã kết thúc, không thể thay đổi."
+    code, message = {"ended": ("meeting_closed", "Phiên họp đã kết thúc, không thể thay đổi."),
+                     "archived": ("session_archived", "Phiên họp đã được lưu trữ, không thể thay đổi.")}[status]
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["message"] == message
     assert s.snapshot() == before
 
 

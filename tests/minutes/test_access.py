@@ -16,7 +16,7 @@ from ecabinet.live import operations as live
 from ecabinet.meetings import operations as meetings
 from ecabinet.meetings.models import MeetingStatus, Role
 from ecabinet.minutes import operations
-from ecabinet.minutes.models import MinutesComment, MinutesRevision, MinutesStatus
+from ecabinet.minutes.models import MinutesComment, MinutesRevision, MinutesSigner, MinutesStatus
 from tests.factories import Cast, create_user
 from tests.sweep import blueprint_endpoints, case_id, run_case
 
@@ -75,6 +75,10 @@ class Scene:
         db.session.expire_all()
         return db.session.scalar(select(func.count(MinutesComment.id)))
 
+    def signing_order(self):
+        db.session.expire_all()
+        return db.session.scalars(select(MinutesSigner.field).order_by(MinutesSigner.position)).all()
+
 
 # (endpoint, method, url, body(ids) or None, rule, success, changed(scene) -> bool or None)
 PAGES = [
@@ -97,6 +101,10 @@ API = [
      lambda i: {"text": "Bổ sung kết luận."}, "comment", 201, lambda s: s.comments() == 1),
     ("minutes_files.minutes_pdf", "GET", "/api/v1/meetings/{meeting}/minutes.pdf", None, "read", 200, None),
     ("minutes_api.verify_minutes", "GET", "/api/v1/meetings/{meeting}/minutes/verification", None, "read", 200, None),
+    ("minutes_api.get_signers", "GET", "/api/v1/meetings/{meeting}/minutes/signers", None, "read", 200, None),
+    ("minutes_api.set_signers", "PUT", "/api/v1/meetings/{meeting}/minutes/signers",
+     lambda i: {"signers": [{"role": "chair"}, {"role": "secretary"}]}, "write", 200,
+     lambda s: s.signing_order() == ["chair", "secretary"]),
     # Draft minutes: an allowed signer reaches the rule (409 minutes_not_final); nobody signs anything.
     ("minutes_api.sign_minutes", "POST", "/api/v1/meetings/{meeting}/minutes/signatures",
      lambda i: {"pin": "246810"}, "sign", 409, None),
@@ -126,3 +134,21 @@ def test_the_session_page_links_the_minutes_for_those_who_read_them(login, role)
     page = login(scene.cast.user(role)).get(f"/meetings/{scene.ids['meeting']}")
     linked = f'/meetings/{scene.ids["meeting"]}/minutes"' in page.get_data(as_text=True)
     assert linked == (role in VISIBLE), (role, page.status_code)
+
+
+def test_a_member_the_signing_order_names_may_sign_and_others_may_not(app, bearer):
+    """The member becomes a signer by being named in the order (and reaches the rule: draft minutes)."""
+    from ecabinet.minutes import signatures
+
+    scene = Scene()
+    cast = scene.cast
+    url = f"/api/v1/meetings/{scene.ids['meeting']}/minutes/signatures"
+    other = cast.member
+    assert app.test_client().post(url, json={"pin": "246810"}, headers=bearer(other)).status_code == 403
+    with app.test_request_context():
+        signatures.set_signing_order(cast.meeting, [{"role": "secretary"}, {"user_id": other.id}, {"role": "chair"}],
+                                     actor=cast.secretary)
+        db.session.commit()
+    reached = app.test_client().post(url, json={"pin": "246810"}, headers=bearer(other))
+    assert reached.status_code == 409 and reached.get_json()["error"]["code"] == "minutes_not_final"
+    assert app.test_client().post(url, json={"pin": "246810"}, headers=bearer(cast.guest)).status_code == 403

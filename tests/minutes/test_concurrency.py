@@ -107,3 +107,50 @@ def test_parallel_signatures_by_one_signer_store_one(live_server):
     with live_server.app.app_context():
         assert db.session.scalar(select(func.count(MinutesSignature.id))) == 1
         db.session.remove()
+
+
+def test_order_changes_racing_the_first_signature_never_answer_500_and_the_pdf_matches_the_order(live_server):
+    """The Văn phòng changes the signing order from two tabs while the secretary signs: every answer is
+    a 200/201 or a 409, never a 500; and the signed PDF's fields are exactly the stored order's."""
+    import io
+
+    from pypdf import PdfReader
+
+    from ecabinet.accounts.operations import issue_token
+    from ecabinet.extensions import db
+    from ecabinet.minutes import operations, signatures
+    from ecabinet.signing import operations as signing
+    from tests.minutes.scene import build_session
+    from tests.signing.conftest import PIN
+
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        if not signing.ca_exists():
+            signing.init_ca("E-Cabinet CA kiểm thử")
+        s = build_session()
+        operations.save_revision(s.meeting, {"summary": "Biên bản"}, base_revision=0, actor=s.secretary)
+        operations.finalise(s.meeting, actor=s.secretary, base_revision=1)
+        signing.issue_certificate(s.secretary, PIN)
+        tokens = {name: issue_token(getattr(s, name))[1] for name in ("secretary", "office")}
+        db.session.commit()
+        meeting_id, extra = s.meeting.id, s.present.id
+        db.session.remove()
+    base = f"{live_server.url}/api/v1/meetings/{meeting_id}/minutes"
+    office = {"Authorization": f"Bearer {tokens['office']}"}
+    orders = [[{"role": "secretary"}, {"user_id": extra, "title": "Phó Chủ tịch UBND tỉnh"}, {"role": "chair"}],
+              [{"role": "secretary"}, {"role": "chair"}, {"user_id": extra}]]
+    calls = [lambda: requests.post(f"{base}/signatures", headers={"Authorization": f"Bearer {tokens['secretary']}"},
+                                   json={"pin": PIN}, timeout=120)]
+    calls += [lambda order=order: requests.put(f"{base}/signers", headers=office, json={"signers": order}, timeout=60)
+              for order in orders]
+    responses = _all_at_once(calls)
+    assert all(r.status_code in (200, 201, 409) for r in responses), [(r.status_code, r.text[:200]) for r in responses]
+    signed = requests.get(f"{base}.pdf", headers=office, timeout=60)
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        from ecabinet.meetings.models import Meeting
+
+        stored = [slot.field for slot in signatures.signing_order(db.session.get(Meeting, meeting_id))]
+        db.session.remove()
+    if responses[0].status_code == 201:
+        reader = PdfReader(io.BytesIO(signed.content))
+        fields = [str(f) for f in reader.get_fields() or {} if reader.get_fields()[f].get("/FT") == "/Sig"]
+        assert sorted(fields) == sorted(stored)

@@ -38,3 +38,24 @@ def test_participants_read_without_fields_and_the_chair_comments_from_the_page(l
     assert sent.status_code == 302
     html = login(s.secretary).get(f"/meetings/{s.meeting.id}/minutes").get_data(as_text=True)
     assert "Đề nghị ghi rõ ý kiến của Sở Tài chính." in html
+
+
+def test_the_final_minutes_show_the_signing_panel_and_only_the_signer_in_turn_gets_the_button(login):
+    s = build_session()
+    operations.save_revision(s.meeting, {}, base_revision=0, actor=s.secretary)
+    # While drafting, only whoever writes the minutes sees (and may change) the signing order.
+    assert 'id="order-open"' in login(s.secretary).get(f"/meetings/{s.meeting.id}/minutes").get_data(as_text=True)
+    assert 'id="signing"' not in login(s.present).get(f"/meetings/{s.meeting.id}/minutes").get_data(as_text=True)
+    operations.finalise(s.meeting, actor=s.secretary)
+    db.session.commit()
+    pages = {name: login(getattr(s, name)).get(f"/meetings/{s.meeting.id}/minutes").get_data(as_text=True)
+             for name in ("secretary", "chair", "present", "office")}
+    for name, html in pages.items():
+        assert 'id="signing"' in html and "Nguyễn Thị Thư" in html and "Sẵn sàng ký" in html
+        assert ('id="sign-open"' in html) == (name == "secretary"), name
+        assert ('id="sign-dialog"' in html) == (name == "secretary"), name
+        assert ('id="order-open"' in html) == (name in ("secretary", "office")), name
+        assert 'id="verification"' not in html  # nothing to verify before the first signature
+        assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", html)
+        assert " style=" not in html and " onclick=" not in html
+    assert 'type="password" id="sign-pin" autocomplete="off"' in pages["secretary"]

@@ -1,11 +1,11 @@
 """Every copy altered after signing must be reported not valid (the strict verifier)."""
-import io
 
 import pytest
 
 from ecabinet.signing import operations
 from tests.factories import create_user
 from tests.signing.conftest import CHAIR_BOX, PIN, SECRETARY_BOX
+from tests.signing import tampering
 from tests.signing.pki import minutes_like_pdf
 
 
@@ -34,18 +34,6 @@ def signed(internal_ca):
     return first, both
 
 
-def incremental(pdf, change):
-    """An incremental update made with pyHanko's writer: change(writer, first_page) edits objects."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    page_ref = writer.root["/Pages"].raw_get("/Kids")[0]
-    change(writer, page_ref)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def assert_refused(pdf, reason):
     report = operations.verify(pdf)
     assert report["valid"] is False
@@ -63,96 +51,27 @@ def test_a_changed_byte_inside_the_signed_range(signed):
 
 
 def test_an_incremental_update_that_replaces_the_page_text(signed):
-    from pyhanko.pdf_utils import generic
-
-    _first, both = signed
-
-    def change(writer, page_ref):
-        page = page_ref.get_object()
-        page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 700 Td (KHONG THONG QUA) Tj ET"))
-        writer.update_container(page)
-
-    report = assert_refused(incremental(both, change), "modified_after")
+    report = assert_refused(tampering.text_edited(*signed), "modified_after")
     assert all(s["intact"] for s in report["signatures"])  # the signed bytes are untouched: the update is the attack
     assert all(s["modified_after"] for s in report["signatures"])
 
 
 def test_content_replaced_in_place_through_an_incremental_update_shadow(signed):
     """The content stream object itself is redefined in a new revision (a 'replace' shadow attack)."""
-    from pyhanko.pdf_utils import generic
-
-    _first, both = signed
-
-    def change(writer, page_ref):
-        contents = page_ref.get_object().raw_get("/Contents")
-        ref = contents[0] if isinstance(contents, generic.ArrayObject) else contents
-        forged = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 700 Td (KET QUA: 12/12 TAN THANH) Tj ET")
-        writer.objects[(ref.generation, ref.idnum)] = forged  # the same object number, redefined
-
-    assert_refused(incremental(both, change), "modified_after")
+    assert_refused(tampering.shadow_replace(*signed), "modified_after")
 
 
 def test_content_hidden_by_an_overlay_added_after_signing(signed):
     """A white box drawn over the text in an added content stream (a 'hide' shadow attack)."""
-    from pyhanko.pdf_utils import generic
-
-    _first, both = signed
-
-    def change(writer, page_ref):
-        page = page_ref.get_object()
-        old = page.raw_get("/Contents")
-        parts = list(old) if isinstance(old, generic.ArrayObject) else [old]
-        cover = writer.add_object(generic.StreamObject(stream_data=b"q 1 1 1 rg 0 600 600 250 re f Q"))
-        page["/Contents"] = generic.ArrayObject(parts + [cover])
-        writer.update_container(page)
-
-    assert_refused(incremental(both, change), "modified_after")
+    assert_refused(tampering.shadow_hide(*signed), "modified_after")
 
 
 def test_an_annotation_added_after_signing(signed):
-    from pyhanko.pdf_utils import generic
-
-    _first, both = signed
-
-    def change(writer, page_ref):
-        page = page_ref.get_object()
-        annotation = writer.add_object(generic.DictionaryObject({
-            generic.NameObject("/Type"): generic.NameObject("/Annot"),
-            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
-            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (72, 600, 400, 650)]),
-            generic.NameObject("/Contents"): generic.TextStringObject("Không thông qua"),
-            generic.NameObject("/DA"): generic.pdf_string("/Helv 18 Tf 0 g"),
-        }))
-        annots = page.get("/Annots")
-        page["/Annots"] = generic.ArrayObject(list(annots or []) + [annotation])
-        writer.update_container(page)
-
-    assert_refused(incremental(both, change), "modified_after")
+    assert_refused(tampering.annotation_added(*signed), "modified_after")
 
 
 def test_a_form_field_added_after_signing(signed):
-    from pyhanko.pdf_utils import generic
-
-    _first, both = signed
-
-    def change(writer, page_ref):
-        page = page_ref.get_object()
-        field = writer.add_object(generic.DictionaryObject({
-            generic.NameObject("/Type"): generic.NameObject("/Annot"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Widget"),
-            generic.NameObject("/FT"): generic.NameObject("/Tx"),
-            generic.NameObject("/T"): generic.TextStringObject("ghi_chu"),
-            generic.NameObject("/V"): generic.TextStringObject("Đã sửa kết quả"),
-            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in (72, 500, 400, 530)]),
-            generic.NameObject("/P"): page_ref,
-        }))
-        form = writer.root["/AcroForm"]
-        form["/Fields"] = generic.ArrayObject(list(form["/Fields"]) + [field])
-        writer.update_container(form)
-        page["/Annots"] = generic.ArrayObject(list(page.get("/Annots") or []) + [field])
-        writer.update_container(page)
-
-    assert_refused(incremental(both, change), "modified_after")
+    assert_refused(tampering.form_field_added(*signed), "modified_after")
 
 
 def test_a_new_page_appended_after_signing(signed):
@@ -172,7 +91,7 @@ def test_a_new_page_appended_after_signing(signed):
         pages["/Count"] = generic.NumberObject(int(pages["/Count"]) + 1)
         writer.update_container(pages)
 
-    assert_refused(incremental(both, change), "modified_after")
+    assert_refused(tampering.incremental(both, change), "modified_after")
 
 
 def test_a_removed_signature_leaves_its_field_unsigned(signed):

@@ -26,7 +26,7 @@ PREPARERS = {"chair", "secretary", "secretariat"}
 ALLOWED = {
     "view": IN_SESSION,
     "prepare": PREPARERS,
-    "run": {"chair", "secretary"},
+    "run": {"chair"},   # the chair alone opens and closes (the secretary prepares, records by hand)
     "vote": {"chair", "member"},
     "by_hand": {"secretary", "secretariat"},
 }

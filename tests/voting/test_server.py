@@ -3,7 +3,9 @@ result, the counts only reach the organisers, two tablets of one member vote at 
 closing, a restart while a ballot is open, and the time limit closing a ballot by itself."""
 import threading
 
+import pytest
 import requests
+import sqlalchemy as sa
 
 from tests.live.conftest import Tablet, api_token, wait_for
 
@@ -123,6 +125,38 @@ def test_two_tablets_of_one_member_and_the_api_vote_at_once(live_server, room):
             tablet.close()
 
 
+def test_a_replay_is_refused_as_already_voted_only_while_the_tablet_is_still_signed_in(live_server, room):
+    """A replay is refused in the vote's own statement on PostgreSQL; the sign-in is still checked
+    first: a tablet whose token was revoked meanwhile hears it is signed out, not how it voted."""
+    from ecabinet.accounts.models import ApiToken
+    from ecabinet.core.db import utcnow
+    from ecabinet.extensions import db
+
+    opened = []
+    try:
+        chair, members = _checked_in(live_server.url, room, opened)
+        chair_api = _api(live_server.url, room.chair.username)
+        ballot_id = _prepare(live_server.url, room, chair_api)
+        requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/open", headers=chair_api, timeout=10)
+        first, second = members[0], members[1]
+        for tablet in (first, second):
+            assert tablet.call("vote", {"ballot_id": ballot_id, "choice": "yes"})["ok"]
+        assert first.call("vote", {"ballot_id": ballot_id, "choice": "no"})["error"]["code"] == "already_voted"
+        with live_server.app.app_context():  # revoked behind the server's back, as by another process
+            db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == room.members[1].id)
+                               .values(revoked_at=utcnow()))
+            db.session.commit()
+            db.session.remove()
+        refused = second.call("vote", {"ballot_id": ballot_id, "choice": "no"})
+        assert refused["ok"] is False and refused["error"]["code"] == "not_authenticated"
+        counts = requests.get(f"{live_server.url}/api/v1/ballots/{ballot_id}", headers=chair_api,
+                              timeout=10).json()["counts"]
+        assert (counts["yes"], counts["no"]) == (2, 0)
+    finally:
+        for tablet in opened:
+            tablet.close()
+
+
 def test_a_restart_while_a_ballot_is_open_keeps_it_and_every_acknowledged_vote(live_server, room):
     opened = []
     try:
@@ -166,8 +200,60 @@ def test_the_time_limit_closes_the_ballot_by_itself_even_across_a_restart(live_s
         live_server.restart()
         watcher = _tablet(live_server.url, room.members[1].username, opened)
         watcher.join(room.meeting_id)
-        result = watcher.wait_event("ballot_result", lambda p: p["ballot_id"] == ballot_id, timeout=25)
+        result = watcher.wait_event("ballot_result", lambda p: p["ballot_id"] == ballot_id, timeout=60)
         assert result and result["closed_by_time_limit"] and result["counts"]["yes"] == 1
     finally:
+        for tablet in opened:
+            tablet.close()
+
+
+def test_a_vote_that_gets_no_database_connection_in_time_is_busy_and_changes_nothing(request, live_server, room):
+    """A storm larger than the pool: a vote that waits longer than ECABINET_DB_POOL_TIMEOUT for a
+    connection answers `busy` (503 on the API) with nothing written, and the same vote sent again
+    afterwards counts. The pool is one connection, held by a vote waiting on a lock the test takes."""
+    if request.config.getoption("--db") != "postgres":
+        pytest.skip("the connection pool's timeout applies to PostgreSQL (SQLite has no server pool)")
+    live_server.extra_env.update({"ECABINET_DB_POOL_SIZE": "1", "ECABINET_DB_MAX_OVERFLOW": "0",
+                                  "ECABINET_DB_POOL_TIMEOUT": "1"})
+    live_server.restart()
+    opened = []
+    locker = sa.create_engine(live_server.database_url)
+    try:
+        chair, members = _checked_in(live_server.url, room, opened)
+        chair_api = _api(live_server.url, room.chair.username)
+        ballot_id = _prepare(live_server.url, room, chair_api)
+        requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/open", headers=chair_api, timeout=10)
+        first_api, third_api = _api(live_server.url, room.members[0].username), _api(live_server.url,
+                                                                                       room.members[2].username)
+        holding, replies = locker.connect(), {}
+        lock = holding.begin()
+        holding.execute(sa.text("SELECT id FROM ballots WHERE id = :id FOR UPDATE"), {"id": ballot_id})
+
+        def first_vote():  # takes the pool's one connection, then waits on the test's lock
+            replies["first"] = requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/votes",
+                                             headers=first_api, json={"choice": "yes"}, timeout=20)
+
+        waiting = threading.Thread(target=first_vote)
+        waiting.start()
+        assert wait_for(lambda: holding.execute(sa.text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype IN ('tuple', 'transactionid')")).scalar())
+        by_socket = members[1].call("vote", {"ballot_id": ballot_id, "choice": "no"})
+        by_api = requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/votes", headers=third_api,
+                               json={"choice": "no"}, timeout=20)
+        lock.rollback()
+        holding.close()
+        waiting.join(20)
+        assert by_socket == {"ok": False, "error": {"code": "busy", "message": by_socket["error"]["message"]}}
+        assert by_api.status_code == 503 and by_api.json()["error"]["code"] == "busy"
+        assert replies["first"].status_code == 201
+        # Nothing of the refused votes was written: sent again, both count.
+        assert members[1].call("vote", {"ballot_id": ballot_id, "choice": "no"})["ok"]
+        again = requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/votes", headers=third_api,
+                              json={"choice": "no"}, timeout=10)
+        assert again.status_code == 201
+        closed = requests.post(f"{live_server.url}/api/v1/ballots/{ballot_id}/close", headers=chair_api, timeout=10)
+        assert closed.json()["counts"] == {"yes": 1, "no": 2, "abstain": 0, "not_voted": 2}
+    finally:
+        locker.dispose()
         for tablet in opened:
             tablet.close()

@@ -39,10 +39,13 @@
     return node;
   }
 
+  // dd/mm/yyyy in Vietnam time, whatever the tablet's own zone and language.
+  var dayParts = new Intl.DateTimeFormat("en-GB", {timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit",
+    year: "numeric"});
   function date(iso) {
-    var d = new Date(iso);
-    var two = function (n) { return String(n).padStart(2, "0"); };
-    return two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear();
+    var p = {};
+    dayParts.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    return p.day + "/" + p.month + "/" + p.year;
   }
 
   function render(held) {

@@ -2,13 +2,14 @@
 // the user signed in (the service worker keeps each user's copies apart: device.js, sw.js).
 (function () {
   "use strict";
-  var card = document.getElementById("documents");
+  // The documents sit under their agenda items; the offline bar below the agenda names the manifest.
+  var card = document.querySelector("[data-offline-manifest]");
   var device = window.ecabinetDevice;
   if (!card || !device) return;
   var button = card.querySelector("[data-offline-download]");
   var status = card.querySelector("[data-offline-status]");
   if (!button || !status) return;
-  var rows = Array.prototype.slice.call(card.querySelectorAll(".doc-row[data-file-url]"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll(".doc-row[data-file-url]"));
   function say(key, values) {
     var message = status.dataset["text" + key.charAt(0).toUpperCase() + key.slice(1)] || "";
     status.textContent = message.replace(/%\((\w+)\)s/g, function (_m, name) { return values ? values[name] : ""; });

@@ -1,6 +1,7 @@
 // The tablet reader: PDF.js, one page at a time, swipe/buttons/keys to turn pages, pinch and
 // fit-width zoom, thumbnails, search, private notes and highlights. All texts come from the page.
 import {drawPage, loadPdfjs, openPdf, showDrawn} from "../pdfview.js";
+import {findInItems, matchBoxes} from "../textsearch.js";
 
 const root = document.getElementById("reader");
 const text = JSON.parse(document.getElementById("reader-strings").textContent);
@@ -91,30 +92,21 @@ async function overlayFor(page, viewport, number) {
     marks.push(mark);
   }
   if (!state.query) return marks;
+  // Every match on the page, over the very characters found (not the whole line); the current
+  // one stands out. Diacritics and case do not matter: "ngan sach" marks "ngân sách".
   const content = await page.getTextContent();
-  const needle = state.query.toLocaleLowerCase("vi");
-  // Join the text items (PDF.js splits lines into pieces) and mark every item a match touches.
-  let joined = "";
-  const spans = content.items.map((item) => {
-    const start = joined.length;
-    joined += (item.str || "").toLocaleLowerCase("vi") + (item.hasEOL ? " " : "");
-    return [start, joined.length];
+  const current = state.matches[state.matchIndex];
+  matchBoxes(content, findInItems(content.items, state.query), viewport).forEach((boxes, index) => {
+    const isCurrent = current && current.page === number && current.index === index;
+    for (const box of boxes) {
+      const hit = document.createElement("div");
+      hit.className = isCurrent ? "reader-hit reader-hit--current" : "reader-hit";
+      hit.dataset.match = String(index);
+      Object.assign(hit.style, {left: `${box.left}px`, top: `${box.top}px`, width: `${box.width}px`,
+                                height: `${box.height}px`});
+      marks.push(hit);
+    }
   });
-  const touched = new Set();
-  for (let at = joined.indexOf(needle); at >= 0; at = joined.indexOf(needle, at + 1)) {
-    spans.forEach(([a, b], index) => { if (a < at + needle.length && b > at) touched.add(index); });
-  }
-  for (const index of touched) {
-    const item = content.items[index];
-    if (!item.str || !item.str.trim()) continue;
-    const [x1, y1] = viewport.convertToViewportPoint(item.transform[4], item.transform[5]);
-    const [x2, y2] = viewport.convertToViewportPoint(item.transform[4] + item.width, item.transform[5] + item.height);
-    const hit = document.createElement("div");
-    hit.className = "reader-hit";
-    Object.assign(hit.style, {left: `${Math.min(x1, x2)}px`, top: `${Math.min(y1, y2)}px`,
-                              width: `${Math.abs(x2 - x1)}px`, height: `${Math.abs(y2 - y1) + 2}px`});
-    marks.push(hit);
-  }
   return marks;
 }
 
@@ -159,22 +151,27 @@ async function search(query) {
   const statusEl = $("[data-search-status]");
   if (!state.query) { statusEl.textContent = ""; show(state.page); return; }
   statusEl.textContent = text.searching;
-  const needle = state.query.toLocaleLowerCase("vi");
+  const wanted = state.query;
+  const found = [];
   for (let n = 1; n <= state.pages; n++) {
     const page = await state.pdf.getPage(n);
     const content = await page.getTextContent();
-    const joined = content.items.map((i) => (i.str || "") + (i.hasEOL ? " " : "")).join("").toLocaleLowerCase("vi");
-    let at = joined.indexOf(needle);
-    while (at >= 0) { state.matches.push(n); at = joined.indexOf(needle, at + needle.length); }
+    findInItems(content.items, wanted).forEach((_match, index) => found.push({page: n, index}));
+    if (state.query !== wanted) return;  // a newer search took over
   }
-  statusEl.textContent = state.matches.length ? fmt(text.results, {count: state.matches.length}) : text.no_results;
-  if (state.matches.length) stepMatch(1); else show(state.page);
+  state.matches = found;
+  if (state.matches.length) stepMatch(1);
+  else { statusEl.textContent = text.no_results; show(state.page); }
 }
 
-function stepMatch(direction) {
+async function stepMatch(direction) {
   if (!state.matches.length) return;
   state.matchIndex = (state.matchIndex + direction + state.matches.length) % state.matches.length;
-  show(state.matches[state.matchIndex]);
+  $("[data-search-status]").textContent = fmt(text.result_of, {index: state.matchIndex + 1, count: state.matches.length});
+  await show(state.matches[state.matchIndex].page);
+  // Zoomed in, the page may be larger than the screen: bring the current match into view.
+  const hit = overlay.querySelector(".reader-hit--current");
+  if (hit) hit.scrollIntoView({block: "nearest", inline: "nearest"});
 }
 
 // -- notes -----------------------------------------------------------------------------
@@ -371,9 +368,17 @@ function bindControls() {
     } catch (error) { $("[data-search-status]").textContent = text.note_failed; }
   });
   document.addEventListener("keydown", (e) => {
+    // Escape closes the search bar, from its field too, and the focus returns to its button.
+    if (e.key === "Escape" && !$("[data-search]").hidden) {
+      toggle("search", false);
+      $('[data-toggle="search"]').focus();
+      return;
+    }
     if (e.target.matches("input, textarea")) return;
-    if (e.key === "ArrowRight" || e.key === "PageDown") show(state.page + 1);
-    if (e.key === "ArrowLeft" || e.key === "PageUp") show(state.page - 1);
+    // A zoomed page wider than the stage pans with the arrows once the stage has the focus.
+    const panning = e.target === stage && stage.scrollWidth > stage.clientWidth + 2;
+    if ((e.key === "ArrowRight" && !panning) || e.key === "PageDown") show(state.page + 1);
+    if ((e.key === "ArrowLeft" && !panning) || e.key === "PageUp") show(state.page - 1);
   });
   let resizeTimer;
   window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => { resetCache(); show(state.page); }, 150); });

@@ -16,6 +16,8 @@ const OWNER_COOKIE = "ecabinet_device_owner";
 const SIGNED_OUT = "-";
 const STATE_KEY = "/__ecabinet/device-state";
 const OFFLINE_PAGE = "/offline";
+const OFFLINE_MESSAGES = "/offline/messages";       // this worker's own answers, in the page's language
+const RETRY_AFTER_MS = 400;
 const LOGOUT_PATH = "/logout";                     // accounts.logout
 const DOCUMENT_BYTES = /^\/meetings\/\d+\/(documents\/\d+\/(versions\/\d+\/)?file|book\.pdf)$/;
 const MANIFEST = /^\/api\/v1\/meetings\/(\d+)\/offline$/;
@@ -25,7 +27,7 @@ const pagesCache = (owner) => `ecabinet-pages:${owner}`;
 
 // -- who is signed in on this device ---------------------------------------------------------
 
-let state = null;  // {owner, pendingLogout}: read once per worker start, written through
+let state = null;  // {owner, pendingLogout, lang}: read once per worker start, written through
 let queue = Promise.resolve();
 
 // Changes to the owner and to owned caches run one at a time, so a copy being stored for one user
@@ -99,11 +101,36 @@ function keep(owner, cacheName, url, response) {
   });
 }
 
+// The offline page and this worker's messages, in the language of the device's last page. Fetched
+// without cookies: an answer that set the session cookie could land after a login and undo it.
 async function refreshOfflinePage() {
+  const {lang} = await readState();
+  for (const url of [OFFLINE_PAGE, OFFLINE_MESSAGES]) {
+    try {
+      const asked = lang ? `${url}?lang=${encodeURIComponent(lang)}` : url;
+      const response = await fetch(asked, {credentials: "omit", cache: "no-store"});
+      if (response.ok) await (await caches.open(DEVICE)).put(url, response);
+    } catch (error) { /* offline: keep the one we have */ }
+  }
+}
+
+// A page in another language than the stored offline page: store it again in this one.
+function follow(language) {
+  if (!language) return Promise.resolve();  // API answers name no language
+  return serial(async () => {
+    if ((await readState()).lang === language) return;
+    await writeState({lang: language});
+    refreshOfflinePage();
+  });
+}
+
+async function offlineMessage(key) {
+  const stored = await (await caches.open(DEVICE)).match(OFFLINE_MESSAGES);
   try {
-    const response = await fetch(OFFLINE_PAGE, {credentials: "same-origin", cache: "no-store"});
-    if (response.ok) await (await caches.open(DEVICE)).put(OFFLINE_PAGE, response);
-  } catch (error) { /* offline: keep the one we have */ }
+    return stored ? (await stored.json())[key] || "" : "";
+  } catch (error) {
+    return "";  // the page then shows its own message for a failed request
+  }
 }
 
 // -- lifecycle ---------------------------------------------------------------------------------
@@ -155,7 +182,7 @@ async function documentFile(request) {
     // Never the browser's HTTP cache: it is shared by everyone who uses the tablet.
     return await (request.mode === "navigate" ? fetch(request) : fetch(request, {cache: "no-store"}));
   } catch (error) {
-    return jsonError(503, "offline", "No connection, and this document is not stored on this device for you.");
+    return jsonError(503, "offline", await offlineMessage("document"));
   }
 }
 
@@ -169,7 +196,19 @@ async function offlineAnswer(request) {
     const page = await (await caches.open(DEVICE)).match(OFFLINE_PAGE);
     if (page) return page;  // it reads the address and asks this worker what it may list
   }
-  return jsonError(503, "offline", "No connection, and this is not stored on this device for you.");
+  return jsonError(503, "offline", await offlineMessage("other"));
+}
+
+// A connection dropped while the device still has a network (a busy server closing a kept-alive
+// connection, the Wi-Fi handing over) is tried once more: the offline page is for a tablet without one.
+async function fetchOrRetry(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    if (!self.navigator.onLine || request.method !== "GET") throw error;
+    await new Promise((resolve) => { setTimeout(resolve, RETRY_AFTER_MS); });
+    return fetch(request);
+  }
 }
 
 // Pages and the JSON API: the network first, so every answer says who is signed in; a copy only
@@ -178,7 +217,7 @@ async function networkFirst(request) {
   if (request.mode === "navigate") await finishLogout();
   let response;
   try {
-    response = await fetch(request);
+    response = await fetchOrRetry(request);
   } catch (error) {
     return offlineAnswer(request);
   }
@@ -186,6 +225,7 @@ async function networkFirst(request) {
   if (owner !== undefined) {
     await adopt(owner);  // before the page shows: a signed-out answer finds no copies left
     if (owner && response.ok) await refreshHeld(owner, request.url, response.clone());
+    follow(response.headers.get("Content-Language"));
   }
   return response;
 }

@@ -18,7 +18,10 @@
     return message.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; }).replace("%%", "%");
   }
   function size(bytes) {
-    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
+    // The page's language decides the separators: 1,5 MB in Vietnamese, 1.5 MB in English.
+    var number = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en" : "vi",
+      {minimumFractionDigits: 1, maximumFractionDigits: 1});
+    return bytes >= 1048576 ? number.format(bytes / 1048576) + " MB" : Math.ceil(bytes / 1024) + " KB";
   }
   function defaults() {
     var values = {};
@@ -81,6 +84,8 @@
       var bar = row.el.querySelector(".progress__bar");
       var progress = row.el.querySelector(".progress");
       row.state = "uploading";
+      row.el.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+      row.el.querySelectorAll(".field--invalid").forEach(function (f) { f.classList.remove("field--invalid"); });
       row.el.querySelectorAll("input, select").forEach(function (f) { f.disabled = true; });
       setStatus(row, "uploading", format(text.uploading, {percent: 0}));
       xhr.upload.addEventListener("progress", function (event) {
@@ -101,6 +106,14 @@
           row.state = "failed";
           row.el.querySelectorAll("input, select").forEach(function (f) { f.disabled = false; });
           setStatus(row, "failed", text.failed + ": " + ((body.error && body.error.message) || xhr.statusText));
+          // A refusal about one of the row's fields (its title, say): that field is marked, with the
+          // reason in the row's status, and keeps what was typed.
+          var named = body.error && body.error.details && body.error.details.field;
+          var input = named && row.el.querySelector('[data-field="' + named + '"]');
+          if (input) {
+            input.setAttribute("aria-invalid", "true");
+            input.closest(".field") && input.closest(".field").classList.add("field--invalid");
+          }
         }
         resolve();
       });

@@ -109,7 +109,8 @@ export function resultCard(result, { onClose } = {}) {
     el("p", { class: "ballot-result__question" }, result.question || ""),
     el("div", { class: "ballot-result__counts" }, ["yes", "no", "abstain", "not_voted"].map(row)),
     result.override_reason ? el("p", { class: "ballot-result__note" }, fmt(S.override, { reason: result.override_reason })) : null,
-    result.tied ? el("p", { class: "ballot-result__note" }, result.decided_by_chair ? S.tie_chair : S.tie_fails) : null,
+    result.tie_outcome ? el("p", { class: "ballot-result__note", "data-ballot-tie": result.tie_outcome },
+      fmt(S.tie_outcomes[result.tie_outcome], { choice: result.casting_choice === "yes" ? S.passed : S.failed })) : null,
     el("p", { class: "ballot-result__note", "data-ballot-receipt-check": result.ballot_id, hidden: true }));
 }
 
@@ -130,7 +131,9 @@ async function checkReceipt(ballotId) {
 // ---- the voting sheet (tablet) ------------------------------------------------------------------
 
 const sheet = el("aside", { class: "ballot-sheet", "data-ballot-sheet": "", hidden: true, "aria-live": "polite" });
-document.body.append(sheet);
+// Over the bottom of the presented page, inside its column: the agenda and the floor beside it stay
+// readable. The room display has no such column: there the sheet lies over the whole screen's foot.
+(document.querySelector(".live-viewer") || document.body).append(sheet);
 let picked = null, pickedFor = null, collapsed = false, sending = false, lastError = null;
 
 function voteButtons(ballot) {
@@ -162,9 +165,28 @@ function progressText(ballot) {
   return fmt(S.progress, { voted: ballot.voted_count ?? 0, total: ballot.eligible_count ?? 0 });
 }
 
+// What the sheet shows, but for the count: while it stays the same, a progress update (several a
+// second while the room votes) changes only the count, so a finger on a choice never loses its button.
+let shownKey = null;
+
+function sheetKey(ballot, result) {
+  if (ballot) {
+    return JSON.stringify(["open", ballot.ballot_id, ballot.question, ballot.secret, ballot.eligible, ballot.voted,
+      ballot.my_vote || null, picked, pickedFor, sending, lastError, collapsed, receipts.get(ballot.ballot_id) || null]);
+  }
+  return JSON.stringify(["result", result ? result.ballot_id : null, result ? dismissed.has(result.ballot_id) : null]);
+}
+
 function renderSheet() {
   const ballot = openBallot();
   const result = latestResult();
+  const key = sheetKey(ballot, result);
+  if (key === shownKey) {
+    const progress = sheet.querySelector("[data-ballot-progress]");
+    if (ballot && progress) progress.textContent = progressText(ballot);
+    return;
+  }
+  shownKey = key;
   sheet.replaceChildren();
   if (ballot) {
     const mine = ballot.eligible && !ballot.voted;

@@ -6,6 +6,7 @@ import "./viewer.js";
 import { attendance, renderPresence } from "./panels.js";
 import "./layout.js";
 import "./notes.js";
+import "./search.js";
 
 function renderPresenterControls() {
   if (!live.snap) return;

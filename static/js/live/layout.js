@@ -30,28 +30,48 @@ function render() {
   if (scrim) scrim.hidden = !(drawers && drawer);
 }
 
-export function closeDrawers() {
+// A drawer that opens takes the focus (a keyboard or a screen reader lands in it, not behind the
+// scrim); closed by Escape, the scrim or its button, it gives the focus back to the button.
+let opener = null;
+
+function focusDrawer(side, button) {
+  const rail = layout && layout.querySelector(`[data-rail="${side}"]`);
+  // The end rail lays its panels out one by one in portrait (display: contents): its drawer is one of them.
+  const target = rail && (rail.querySelector(".live-end-drawer") || rail);
+  if (!target) return;
+  opener = button;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+}
+
+export function closeDrawers({ refocus = false } = {}) {
   if (drawer === null) return;
   drawer = null;
   render();
+  if (refocus && opener && document.contains(opener)) opener.focus({ preventScroll: true });
+  opener = null;
 }
 
 $all("rail-toggle").forEach((button) => {
   button.addEventListener("click", () => {
     const side = sideOf(button);
     if (!side) return;
-    if (portrait.matches) drawer = drawer === side ? null : side;
-    else {
-      folded[side] = !folded[side];
-      if (live.snap) redraw();
+    if (portrait.matches) {
+      if (drawer === side) { closeDrawers({ refocus: true }); return; }
+      drawer = side;
+      render();
+      focusDrawer(side, button);
+      return;
     }
+    folded[side] = !folded[side];
+    if (live.snap) redraw();
     render();
   });
 });
-if (scrim) scrim.addEventListener("click", closeDrawers);
-document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDrawers(); });
+if (scrim) scrim.addEventListener("click", () => closeDrawers({ refocus: true }));
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDrawers({ refocus: true }); });
 portrait.addEventListener("change", () => { drawer = null; render(); });
-on("document-opened", closeDrawers);
+on("document-opened", () => closeDrawers());
 render();
 
 const strip = document.querySelector(".live-strip");

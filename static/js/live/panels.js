@@ -11,9 +11,11 @@ import { openDocument } from "./viewer.js";
 // in place of the current item, and the console's start or end button for the status it is in.
 function renderStatus() {
   const now = status();
+  // Members read "today / live now / ended", the secretariat the workflow's label (live.views: status_words).
+  const [key, label] = (cfg.status_words || {})[now] || [now, (T.statuses || {})[now] || now];
   $all("status-badge").forEach((node) => {
-    node.className = `badge badge--${now}`;
-    node.textContent = (T.statuses || {})[now] || now;
+    node.className = `badge badge--${key}`;
+    node.textContent = label;
   });
   $all("ended").forEach((node) => { node.hidden = !isOver(); });
   $all("session-action").forEach((node) => { node.hidden = node.dataset.status !== now; });
@@ -50,45 +52,19 @@ function tick() {
 }
 setInterval(tick, 1000);
 
-let agendaScrolledTo = undefined; // the current item last brought into view in the agenda
-function renderAgenda() {
-  const list = $("agenda");
-  if (!list) return;
-  const control = list.classList.contains("live-agenda--control") && live.snap.can_chair && status() === "live";
-  const currentId = currentItemId();
-  list.replaceChildren(...live.snap.agenda.items.map((item) => {
-    const isCurrent = item.id === currentId;
-    const meta = [item.presenter, item.duration_minutes ? fmt(T.planned, { minutes: item.duration_minutes }) : null]
-      .filter(Boolean).join(" · ");
-    const body = [
-      el("span", { class: "live-agenda__no" }, item.number),
-      el("span", { class: "live-agenda__main" },
-        el("span", { class: "live-agenda__title" }, item.title),
-        meta ? el("span", { class: "live-agenda__meta" }, meta) : null),
-      isCurrent ? el("span", { class: "badge badge--live" }, T.current) : null,
-    ];
-    const attrs = { class: "live-agenda__item" + (isCurrent ? " is-current" : ""), "aria-current": isCurrent ? "step" : null };
-    if (control && !isCurrent) {
-      return el("li", attrs, el("button", { class: "live-agenda__btn", type: "button", title: T.go_to_item,
-        "data-item-id": item.id, onclick: () => act("set_item", { agenda_item_id: item.id }) }, body));
-    }
-    return el("li", attrs, el("div", { class: "live-agenda__btn" }, body));
-  }));
-  if (agendaScrolledTo !== currentId) {
-    agendaScrolledTo = currentId;
-    bringIntoList(list, ".live-agenda__item.is-current");
-  }
+// The console's "next item": off on the last item, before the session starts and for whoever may not chair.
+function renderNextItem() {
   const nextButton = $("next-item");
-  if (nextButton) {
-    const items = live.snap.agenda.items;
-    const last = items.length && items[items.length - 1].id === currentId;
-    nextButton.disabled = !live.snap.can_chair || !items.length || last || live.snap.meeting.status !== "live";
-  }
+  if (!nextButton) return;
+  const items = live.snap.agenda.items;
+  const last = items.length && items[items.length - 1].id === currentItemId();
+  nextButton.disabled = !live.snap.can_chair || !items.length || last || live.snap.meeting.status !== "live";
 }
 
-// Every document of the session the member may read, grouped by agenda item in agenda order
-// (general documents first), so that reading ahead or back needs no other page. The group of
-// the item under discussion is marked, and brought into view when the session moves on.
+// The agenda with each item's documents under it, in one list (the tablet's and the console's), so
+// that no title is listed twice and reading ahead or back needs no other page; the documents of no
+// item follow the agenda. The item under discussion is marked, and brought into view when the
+// session moves on. On the console, the chair moves the session to an item by tapping its heading.
 // The item under discussion: none once the session is over.
 function currentItemId() { return isOver() ? null : live.snap.agenda.current_item_id; }
 
@@ -96,66 +72,85 @@ function documentGroups() {
   const items = live.snap.agenda.items;
   const known = new Set(items.map((item) => item.id));
   const docs = live.snap.documents || [];
+  const groups = items.map((item) => ({ item, docs: docs.filter((d) => d.agenda_item_id === item.id) }));
   const general = docs.filter((d) => d.agenda_item_id === null || !known.has(d.agenda_item_id));
-  const groups = general.length ? [{ item: null, docs: general }] : [];
-  const currentId = currentItemId();
-  for (const item of items) {
-    const own = docs.filter((d) => d.agenda_item_id === item.id);
-    // An item without documents is left out, except the one under discussion: its empty group
-    // tells the member there is nothing to read for it.
-    if (own.length || item.id === currentId) groups.push({ item, docs: own });
-  }
+  if (general.length) groups.push({ item: null, docs: general });
   return groups;
 }
 
+// A document that bears its item's own title is named by its kind under it ("Tờ trình"), as on the
+// session page (documents.models.Document.title_under).
+const comparable = (text) => (text || "").normalize("NFC").replace(/\s+/g, " ").trim().toLocaleLowerCase("vi")
+  .replace(/[\s.:;,\-–—]+$/, "");
+function titleUnder(doc, item) {
+  return item && comparable(doc.title) === comparable(item.title) ? ((T.kinds || {})[doc.kind] || doc.title) : doc.title;
+}
+
 let shownDocuments = "";       // what the list shows, to leave it alone on unrelated updates
-let scrolledToItem = undefined; // the current item whose document group was last brought into view
+let scrolledToItem = undefined; // the current item whose group was last brought into view
 let scrolledToDocument = undefined; // the open document last brought into view
 function renderDocuments() {
   const list = $("documents");
+  renderNextItem();
   if (!list) return;
   const currentId = currentItemId();
+  const control = list.classList.contains("live-docs--control") && live.snap.can_chair && status() === "live";
   const groups = documentGroups();
-  const key = JSON.stringify([currentId, live.view.document_id, live.presenter.document_id,
-    groups.map((g) => [g.item && g.item.id, g.item && g.item.title, g.docs.map((d) => [d.id, d.title, d.page_count, d.late])])]);
+  const key = JSON.stringify([currentId, control, live.view.document_id, live.presenter.document_id,
+    groups.map((g) => [g.item && [g.item.id, g.item.title, g.item.presenter, g.item.duration_minutes],
+      g.docs.map((d) => [d.id, d.title, d.page_count, d.late])])]);
   if (key === shownDocuments && list.childElementCount) return;
   shownDocuments = key;
-  if (!(live.snap.documents || []).length) {
+  if (!groups.length) {
     list.replaceChildren(el("li", { class: "live-empty" }, T.no_session_documents));
     return;
   }
   list.replaceChildren(...groups.map(({ item, docs }) => {
     const isCurrent = item !== null && item.id === currentId;
-    const head = el("div", { class: "live-docs__head" },
+    const meta = item ? [item.presenter, item.duration_minutes ? fmt(T.planned, { minutes: item.duration_minutes }) : null]
+      .filter(Boolean).join(" · ") : "";
+    const body = [
       el("span", { class: "live-docs__no" + (item ? "" : " live-docs__no--general"), "aria-hidden": item ? null : "true" },
         item ? item.number : ""),
       el("span", { class: "live-docs__main" },
         isCurrent ? el("span", { class: "live-docs__now" }, T.under_discussion) : null,
-        el("span", { class: "live-docs__item" }, item ? item.title : T.general_documents)));
-    const rows = docs.length ? docs.map((doc) => {
+        el("span", { class: "live-docs__item" }, item ? item.title : T.general_documents),
+        meta ? el("span", { class: "live-docs__meta" }, meta) : null),
+    ];
+    const head = control && item && !isCurrent
+      ? el("button", { class: "live-docs__head live-docs__head--go", type: "button", title: T.go_to_item,
+        "data-item-id": item.id, onclick: () => act("set_item", { agenda_item_id: item.id }) }, body)
+      : el("div", { class: "live-docs__head" }, body);
+    const rows = docs.map((doc) => {
       const open = doc.id === live.view.document_id;
       // Where the presenter is, for a member reading another document (following, it is this one).
       const onScreen = doc.id === live.presenter.document_id && !open;
-      const meta = doc.page_count ? fmt(T.pages, { n: doc.page_count }) : "";
+      const pages = doc.page_count ? fmt(T.pages, { n: doc.page_count }) : "";
       // Confidential documents say so where they are chosen (the file itself is watermarked per reader).
       const secret = (T.classification || {})[doc.classification] || null;
       // Added or replaced inside the body's lead time before the session (documents.events: `late`).
       const late = doc.late ? el("span", { class: "badge badge--warning badge--plain live-doc__late", title: T.late_document }, T.sent_late) : null;
+      const title = titleUnder(doc, item);
       return el("li", {},
         el("button", {
           class: "live-doc" + (open ? " is-open" : ""), type: "button", "data-document-id": doc.id,
           "aria-current": open ? "true" : null,
           onclick: () => { openDocument(doc.id); showViewer(); },
         },
-        el("span", { class: "live-doc__title" }, doc.title),
-        meta || onScreen || secret || late ? el("span", { class: "live-doc__meta" },
+        // Named by its kind under an item of the same title; a screen reader hears the title too
+        // (in the button's text, so that its name still holds what it shows).
+        el("span", { class: "live-doc__title" }, title,
+          title === doc.title ? null : el("span", { class: "visually-hidden" }, `: ${doc.title}`)),
+        pages || onScreen || secret || late ? el("span", { class: "live-doc__meta" },
           secret ? el("span", { class: "live-doc__secret" }, secret) : null, late,
-          meta, onScreen ? el("span", { class: "live-doc__screen" }, T.on_screen) : null) : null));
-    }) : [el("li", { class: "live-empty" }, T.no_documents)];
+          pages, onScreen ? el("span", { class: "live-doc__screen" }, T.on_screen) : null) : null));
+    });
+    // The item under discussion says when it has nothing to read; the others just have no rows.
+    if (!docs.length && isCurrent) rows.push(el("li", { class: "live-empty" }, T.no_documents));
     return el("li", {
-      class: "live-docs__group" + (isCurrent ? " is-current" : ""),
+      class: "live-docs__group" + (isCurrent ? " is-current" : "") + (item ? "" : " live-docs__group--general"),
       "data-item-id": item ? item.id : "general", "aria-current": isCurrent ? "step" : null,
-    }, head, el("ul", { class: "live-docs__list" }, rows));
+    }, head, rows.length ? el("ul", { class: "live-docs__list" }, rows) : null);
   }));
   if (scrolledToItem !== currentId) {
     scrolledToItem = currentId;
@@ -264,9 +259,9 @@ function renderFloor() {
 // Opening a person's attendance (the console's secretariat) is the console's: it sets this.
 export const attendance = { open: null };
 
-on("snapshot", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
-on("status", () => { renderStrip(); renderAgenda(); renderDocuments(); renderPresence(); renderFloor(); });
-on("agenda", () => { renderAgenda(); renderDocuments(); renderStrip(); });
+on("snapshot", () => { renderStrip(); renderDocuments(); renderPresence(); renderFloor(); });
+on("status", () => { renderStrip(); renderDocuments(); renderPresence(); renderFloor(); });
+on("agenda", () => { renderDocuments(); renderStrip(); });
 on("view", () => renderDocuments());
 on("presence", renderPresence);
 on("floor", renderFloor);

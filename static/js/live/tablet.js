@@ -6,6 +6,7 @@ import "./viewer.js";
 import { renderFloor, renderPresence } from "./panels.js";
 import "./layout.js";
 import "./notes.js";
+import "./search.js";
 
 function renderMe() {
   if (!live.snap) return;

@@ -109,6 +109,14 @@ function pdfjsUrls() {
 /** The canvas's page as drawn now: {document_id, page, width, height} or null. */
 export const shown = { drawn: null, documentId: null };
 
+/** The open PDF of a document of the session: opened once, shared by the page on screen and the
+ *  search (static/js/live/search.js). */
+export async function pdfFor(doc) {
+  const pdfjs = await loadPdfjs(pdfjsUrls());
+  if (!pdfCache.has(doc.id)) pdfCache.set(doc.id, openPdf(pdfjs, documentSource(doc)));
+  return pdfCache.get(doc.id);
+}
+
 export function redraw() { shownPage = ""; if (live.snap) renderPdf(live.view.document_id, live.view.page); }
 
 async function renderPdf(docId, page) {
@@ -131,13 +139,11 @@ async function renderPdf(docId, page) {
   // Presence, floor and agenda updates redraw the viewer too: leave an unchanged page alone.
   if (wanted === shownPage && !canvas.hidden) { delete stage.dataset.loading; return; }
   try {
-    const pdfjs = await loadPdfjs(pdfjsUrls());
     // Another document than the one on the canvas: its title is already shown above the old page,
     // so say it is coming (a large file takes a moment on a busy room's Wi-Fi).
     const switching = canvas.dataset.documentId !== String(doc.id);
     if (switching) stage.dataset.loading = "true";
-    if (!pdfCache.has(doc.id)) pdfCache.set(doc.id, openPdf(pdfjs, documentSource(doc)));
-    const pdf = await pdfCache.get(doc.id);
+    const pdf = await pdfFor(doc);
     const pdfPage = await pdf.getPage(Math.min(page, pdf.numPages));
     if (token !== renderToken) return;
     const room = isDisplay ? 24 : 8;  // the projector keeps a thin dark frame round the page
@@ -254,8 +260,11 @@ bind("zoom-out", () => setZoom(live.zoom.factor / 1.25));
 bind("fit", (event) => setZoom(1, event.currentTarget.dataset.offer || "page"));
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, select, textarea, dialog")) return;
-  if (event.key === "ArrowRight" || event.key === "PageDown") turn(1);
-  if (event.key === "ArrowLeft" || event.key === "PageUp") turn(-1);
+  // Zoomed, the focused page scrolls with the arrow keys, and pans sideways when wider than the stage.
+  const scroller = $("scroller");
+  const panning = scroller && event.target === scroller && scroller.scrollWidth > scroller.clientWidth + 2;
+  if ((event.key === "ArrowRight" && !panning) || event.key === "PageDown") turn(1);
+  if ((event.key === "ArrowLeft" && !panning) || event.key === "PageUp") turn(-1);
   if (!isDisplay && (event.key === "+" || event.key === "=")) setZoom(live.zoom.factor * 1.25);
   if (!isDisplay && event.key === "-") setZoom(live.zoom.factor / 1.25);
 });

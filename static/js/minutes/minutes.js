@@ -91,7 +91,8 @@
       window.ecabinetFetch(api + "/compare?a=" + encodeURIComponent(a) + "&b=" + encodeURIComponent(b))
         .then(function (response) { return response.json(); })
         .then(function (data) {
-          if (data.error) { compareResult.textContent = data.error.message; return; }
+          // "offline" comes from the service worker, which cannot know the page's language: our own words.
+          if (data.error) { compareResult.textContent = data.error.code === "offline" ? strings.offline : data.error.message; return; }
           renderDiff(compareResult, data.changes, fmt(strings.revision, {n: a}), fmt(strings.revision, {n: b}));
         });
     });
