@@ -58,7 +58,14 @@
   // A refused form comes back with its errors next to the fields: open what hides the first one (a
   // closed <details>), bring it into view and put the cursor in its field. Else an error message of the
   // last action (a flash), which a page anchor (#agenda) may have scrolled out of view.
+  // Not once the user has started on the page before it finished loading (a tap, a key, a date
+  // picker opened): taking their focus away then would close what they opened.
+  var userActed = false;
+  function noteAction() { userActed = true; }
+  document.addEventListener("pointerdown", noteAction, {capture: true, once: true});
+  document.addEventListener("keydown", noteAction, {capture: true, once: true});
   function showFirstError() {
+    if (userActed) return;
     var target = document.querySelector(".field--invalid, .form-errors:not([hidden])") ||
       document.querySelector(".flash--error");
     if (!target) return;
