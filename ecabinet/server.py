@@ -13,6 +13,30 @@ def patch():
         import eventlet
 
     eventlet.monkey_patch()
+    _native_logging_locks(eventlet)
+
+
+def _native_logging_locks(eventlet):
+    """Logging's locks as native locks. The workers of run_in_worker are native threads, and they
+    log (pyHanko does while signing). A patched lock taken in one OS thread and waited for in
+    another never wakes its waiter: a signing that logged while the server logged hung for good
+    (seen in CI: three notices issued at once). A log line is written without yielding to the
+    event loop, so a native lock costs the loop nothing."""
+    import logging
+
+    native = eventlet.patcher.original("threading")
+    register = getattr(logging, "_register_at_fork_reinit_lock", lambda _handler: None)
+
+    def create_lock(handler):
+        handler.lock = native.RLock()
+        register(handler)
+
+    logging.Handler.createLock = create_lock
+    logging._lock = native.RLock()  # the module's own (getLogger, addHandler), unless already native
+    for reference in list(logging._handlerList):
+        handler = reference()
+        if handler is not None:
+            handler.lock = native.RLock()
 
 
 def async_mode():
