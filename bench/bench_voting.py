@@ -4,6 +4,7 @@ and PostgreSQL against a bare python-socketio server that only acknowledges, in 
     .venv/bin/python bench/bench_voting.py                      # N = 100, 500, 1000; sqlite and postgres
     .venv/bin/python bench/bench_voting.py --sizes 100 --dbs sqlite
     .venv/bin/python bench/bench_voting.py --sizes 500,1000 --dbs postgres --processes 1,2   # two processes over Redis
+    .venv/bin/python bench/bench_voting.py --sizes 1000 --dbs postgres --no-baseline --profile /tmp/storm   # py-spy
 
 For every N and database: a fresh database seeded with N checked-in members and a prepared ballot
 (bench/vote_storm.py), a real `ecabinet run` process; the tablets connect and join, the chair opens
@@ -19,9 +20,11 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +59,30 @@ def seed(url, workdir, n):
     return seeded
 
 
-def run_ecabinet(kind, n, workdir, processes=1, message_queue=None):
+class Profiler:
+    """py-spy sampling the server processes from just before the opening until the last vote's
+    ack (--profile): collapsed stacks, one file per process, for flame graphs or grep."""
+
+    def __init__(self, folder, label):
+        self.folder, self.label, self.pids, self.running = Path(folder), label, [], []
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for index, pid in enumerate(self.pids):
+            out = self.folder / f"{self.label}-{index}.txt"
+            self.running.append(subprocess.Popen(
+                [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--rate", "500", "--nonblocking", "--format", "raw",
+                 "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1.0)  # py-spy attaches before the opening
+
+    def stop(self):
+        for process in self.running:
+            process.send_signal(signal.SIGINT)
+        for process in self.running:
+            process.wait(30)
+
+
+def run_ecabinet(kind, n, workdir, processes=1, message_queue=None, profile=None):
     url = fresh_database(kind, workdir, n)
     meeting_id, ballot_id, chair, tokens = seed(url, workdir, n)
     env = dict(os.environ, ECABINET_DATABASE_URL=url, ECABINET_INSTANCE_DIR=str(workdir), ECABINET_SECRET_KEY="bench",
@@ -71,7 +97,12 @@ def run_ecabinet(kind, n, workdir, processes=1, message_queue=None):
             wait_port(port, started[-1], timeout=90)
             urls.append(f"http://127.0.0.1:{port}")
         before = sum(cpu_seconds(p.pid) for p in started)
-        figures = asyncio.run(vote_storm.storm(urls, meeting_id, ballot_id, chair, tokens))
+        window = None
+        if profile:
+            profiler = Profiler(profile, f"{kind}-{n}-x{processes}")
+            profiler.pids = [p.pid for p in started]
+            window = (profiler.start, profiler.stop)
+        figures = asyncio.run(vote_storm.storm(urls, meeting_id, ballot_id, chair, tokens, window=window))
         figures["server_cpu_s"] = sum(cpu_seconds(p.pid) for p in started) - before
         return figures
     finally:
@@ -119,6 +150,9 @@ def main():
     parser.add_argument("--message-queue", default=os.environ.get("ECABINET_BENCH_MESSAGE_QUEUE",
                                                                   "redis://127.0.0.1:6379/0"))
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="sample the E-Cabinet servers with py-spy while the votes are in flight (collapsed stacks in DIR)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare server (when profiling)")
     args = parser.parse_args()
     lines = ["| N | server | connect+join s | opening → all acks ms | closing → result on every tablet ms "
              "| errors / timeouts | replays refused | results received | server CPU s "
@@ -132,11 +166,13 @@ def main():
                 for kind in args.dbs.split(","):
                     workdir = Path(tmp) / f"{kind}-{n}-{processes}"
                     workdir.mkdir()
-                    figures = run_ecabinet(kind, n, workdir, processes, args.message_queue)
+                    figures = run_ecabinet(kind, n, workdir, processes, args.message_queue, args.profile)
                     lines.append(row(n, f"ecabinet {kind}{times}", figures))
                     results.append({"n": n, "server": kind, "processes": processes, **{
                         k: v for k, v in figures.items() if k not in ("acks", "results", "closed")}})
                     print(lines[-1], flush=True)
+                if args.no_baseline:
+                    continue
                 figures = run_baseline(n, processes, args.message_queue)
                 lines.append(row(n, f"baseline{times}", figures))
                 results.append({"n": n, "server": "baseline", "processes": processes, **{

@@ -178,10 +178,11 @@ def _cpu_since(before):
 
 
 async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120, connect_concurrency=64,
-                open_path="/api/v1/ballots/{id}/open", close_path="/api/v1/ballots/{id}/close"):
+                open_path="/api/v1/ballots/{id}/open", close_path="/api/v1/ballots/{id}/close", window=None):
     """Run the storm; returns a dict of figures and the per-voter replies. `url`: one server, or a
     list of server processes sharing a message queue (tablets spread over them in turn, each
-    tablet's API votes to its own; the chair on the first)."""
+    tablet's API votes to its own; the chair on the first). `window`: (start, stop) functions called
+    just before the opening and once every vote is acknowledged (bench_voting.py --profile)."""
     urls = [url] if isinstance(url, str) else list(url)
     url = urls[0]
     tablets = [StormTablet(urls[i % len(urls)], token, meeting_id) for i, token in enumerate(tokens)]
@@ -224,12 +225,16 @@ async def storm(url, meeting_id, ballot_id, chair_token, tokens, *, timeout=120,
             acks[index], ack_times[index] = reply, time.monotonic()
 
         voting = [asyncio.create_task(vote(i, t)) for i, t in enumerate(tablets)]
+        if window is not None:
+            await asyncio.get_running_loop().run_in_executor(None, window[0])
         window_cpu = _cpu_now()
         opened_at = time.monotonic()
         async with http.post(url + open_path.format(id=ballot_id), headers=chair, json={}) as response:
             assert response.status == 200, await response.text()
         await asyncio.gather(*voting)
         figures["window_cpu"] = _cpu_since(window_cpu)
+        if window is not None:
+            window[1]()
         figures["all_acks_s"] = max(t for t in ack_times if t is not None) - opened_at
         figures["errors"] = sum(1 for a in acks if not a.get("ok") and not a.get("timeout"))
         figures["timeouts"] = sum(1 for a in acks if a.get("timeout"))

@@ -10,10 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def build_app(config=None):
     """The application factory behind ecabinet.create_app."""
     from ecabinet.config import load_config
+    from ecabinet.core.web import CookieSessions
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=os.environ.get("ECABINET_INSTANCE_DIR") or str(ROOT / "instance"))
     load_config(app, config)
+    app.session_interface = CookieSessions()
     register_extensions(app)
     register_domains(app)
     register_web(app)

@@ -73,6 +73,12 @@ def insert_unless_exists(session, model, **values):
     session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
 
 
+def can_commit_alone(session):
+    """Whether first_row_committed_alone would run its statement in autocommit (see there)."""
+    session = session() if callable(session) else session
+    return _alone_possible(session)
+
+
 def _alone_possible(session):
     """Whether a statement may run in autocommit on the session's connection: PostgreSQL, the session
     bound to the Engine (a server's request or socket event) and no transaction begun."""
@@ -86,12 +92,19 @@ def first_row_committed_alone(session, statement, params):
     on the session's connection, without the BEGIN and COMMIT round trips, and the session ends with
     it; otherwise (SQLite, a transaction already under way, the tests' rolled-back sessions) it runs
     in the session's transaction, committed with the rest."""
+    return rows_committed_alone(session, statement, params, first=True)
+
+
+def rows_committed_alone(session, statement, params, *, first=False):
+    """All rows (or the first) of one statement that is its own transaction: first_row_committed_alone."""
     session = session() if callable(session) else session  # the scoped session's own for this context
     if not _alone_possible(session):
-        return session.execute(statement, params).first()
+        result = session.execute(statement, params)
+        return result.first() if first else result.all()
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
-        return connection.execute(statement, params).first()
+        result = connection.execute(statement, params)
+        return result.first() if first else result.all()
     finally:
         session.close()  # back to the pool; the next statement begins an ordinary transaction
 

@@ -351,17 +351,21 @@ def still_signed_in(session, user, token_revoked_at=None, token_expires_at=None)
     return user
 
 
-def signed_in_clause(user_id, *, with_token):
+def signed_in_clause(user_id, *, with_token, token_id=None, nonce=None, now=None):
     """still_signed_in as SQL, for events that check the sign-in in their own statement (auth="inline",
     e.g. the page turn and the vote): the user is active and the socket's token is valid, or the login
-    nonce it connected with is still current. Binds token_id or nonce, and now (sign_in_params)."""
+    nonce it connected with is still current. Binds token_id or nonce, and now (sign_in_params),
+    unless given as SQL (a batch of votes reads them from its rows)."""
     from ecabinet.accounts.models import ApiToken, User
 
     if with_token:
+        token_id = bindparam("token_id") if token_id is None else token_id
+        now = bindparam("now") if now is None else now
         return and_(exists().where(User.id == user_id, User.active.is_(True)),
-                    exists().where(ApiToken.id == bindparam("token_id"), ApiToken.user_id == user_id,
-                                   ApiToken.revoked_at.is_(None), ApiToken.expires_at > bindparam("now")))
-    return exists().where(User.id == user_id, User.active.is_(True), User.session_nonce == bindparam("nonce"))
+                    exists().where(ApiToken.id == token_id, ApiToken.user_id == user_id,
+                                   ApiToken.revoked_at.is_(None), ApiToken.expires_at > now))
+    nonce = bindparam("nonce") if nonce is None else nonce
+    return exists().where(User.id == user_id, User.active.is_(True), User.session_nonce == nonce)
 
 
 def sign_in_params(socket):

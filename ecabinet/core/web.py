@@ -1,8 +1,9 @@
-"""Page plumbing: template context, security headers."""
+"""Page plumbing: template context, security headers, the session cookie."""
 import re
 from pathlib import Path
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -17,6 +18,22 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self' {sockets}; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; manifest-src 'self'"
 )
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of secret
+    keys. Flask builds it anew for every request and socket event, a bearer-token API call
+    included: in a vote storm that was a tenth of an API vote's CPU (docs/performance.md)."""
+
+    _cached = (None, None)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached_keys, serializer = self._cached
+        if cached_keys != keys or serializer is None:
+            serializer = super().get_signing_serializer(app)
+            self._cached = (keys, serializer)
+        return serializer
 
 
 def design_token(name):

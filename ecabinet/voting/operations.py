@@ -13,17 +13,24 @@ process): a vote takes a shared lock on the ballot's row (PostgreSQL; SQLite wri
 and checks the ballot is open in its UPDATE; closing is one conditional UPDATE (`status = 'open'`)
 that only one caller wins, then counts what was stored before it.
 """
+import logging
 from datetime import timedelta
+from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import (
-    Boolean, Integer, String, and_, bindparam, case, exists, func, insert, literal_column, select, true, update,
+    Boolean, Integer, LargeBinary, String, and_, bindparam, case, column, exists, false, func, insert, literal_column,
+    null, or_, select, text, true, update,
 )
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ecabinet.audit.operations import record
 from ecabinet.bodies.models import DecisionRule, TieRule
 from ecabinet.core import realtime
-from ecabinet.core.db import first_row_committed_alone, unique_or, utcnow
+from ecabinet.core.batching import Batcher, WaitedTooLong
+from ecabinet.core.db import can_commit_alone, first_row_committed_alone, rows_committed_alone, unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed, NotFound
 from ecabinet.extensions import db
 from ecabinet.live import rows
@@ -34,6 +41,8 @@ from ecabinet.voting import access, rules, secrecy
 from ecabinet.voting.models import (
     Ballot, BallotStatus, BallotVoter, Choice, Outcome, SecretVote, Vote, random_key,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_TIME_LIMIT_S = 24 * 3600
 PREPARABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.LIVE}
@@ -238,51 +247,166 @@ def _first_vote_and_record_statement(*, sign_in):
             .add_cte(secret_vote, open_vote))
 
 
+# The columns of a batch of first votes (PostgreSQL), one array parameter each.
+_BATCH_COLUMNS = (("ballot_id", Integer, "INTEGER"), ("user_id", Integer, "INTEGER"),
+                  ("choice", String, "VARCHAR"), ("key", String, "VARCHAR"), ("tracker", String, "VARCHAR"),
+                  ("sealed", LargeBinary, "BYTEA"), ("cast_at", Vote.__table__.c.cast_at.type, "TIMESTAMPTZ"),
+                  ("sign_in", String, "VARCHAR"), ("token_id", Integer, "INTEGER"), ("nonce", String, "VARCHAR"))
+
+
+def _first_votes_statement():
+    """PostgreSQL: the first votes of several voters in one statement and one commit (a vote storm's
+    votes that arrived together, core.batching). The same statement as
+    _first_vote_and_record_statement with the voters as rows of `v` (unnest of one array per column,
+    numbered): the same eligibility and open-ballot clause, the same sign-in check for a socket's
+    row (`sign_in` 'token' or 'nonce'; none for an API call, whose bearer token was checked), one
+    result row per voter, its number `n`. A secret ballot's votes go in in the order of their random
+    keys, not of arrival."""
+    unnest = ", ".join(f"CAST(:batch_{name} AS {sql}[])" for name, _type, sql in _BATCH_COLUMNS)
+    names = ", ".join(name for name, _type, _sql in _BATCH_COLUMNS)
+    v = (text(f"SELECT * FROM unnest({unnest}) WITH ORDINALITY AS batch({names}, n)")
+         .columns(*(column(name, type_) for name, type_, _sql in _BATCH_COLUMNS), column("n", Integer))
+         .cte("v"))
+    signed_in = or_(v.c.sign_in.is_(None),
+                    and_(v.c.sign_in == "token", realtime.signed_in_clause(
+                        v.c.user_id, with_token=True, token_id=v.c.token_id, now=bindparam("now"))),
+                    and_(v.c.sign_in == "nonce", realtime.signed_in_clause(
+                        v.c.user_id, with_token=False, nonce=v.c.nonce)))
+    secret = select(Ballot.secret).where(Ballot.id == v.c.ballot_id).scalar_subquery()
+    meeting_id = select(Ballot.meeting_id).where(Ballot.id == v.c.ballot_id).scalar_subquery()
+    claimed = (update(BallotVoter)
+               .where(access.first_vote_clause(v.c.ballot_id, v.c.user_id, lock_ballot=True), signed_in)
+               .values(voted=True, by_hand=False, sealed_receipt=case((secret.is_(True), v.c.sealed), else_=None))
+               .returning(v.c.n, meeting_id.label("meeting_id"), secret.label("secret"))
+               .cte("claimed"))
+    secret_vote = (insert(SecretVote)
+                   .from_select(["id", "ballot_id", "choice", "tracker"],
+                                select(v.c.key, v.c.ballot_id, v.c.choice, v.c.tracker)
+                                .join(claimed, claimed.c.n == v.c.n).where(claimed.c.secret.is_(True))
+                                .order_by(v.c.key))
+                   .returning(SecretVote.id).cte("secret_vote"))
+    open_vote = (insert(Vote)
+                 .from_select(["ballot_id", "user_id", "choice", "by_hand", "recorded_by_id", "cast_at"],
+                              select(v.c.ballot_id, v.c.user_id, v.c.choice, false(), null(), v.c.cast_at)
+                              .join(claimed, claimed.c.n == v.c.n).where(claimed.c.secret.is_(False)))
+                 .returning(Vote.id).cte("open_vote"))
+    voted_already = and_(_voted_already_clause(v.c.ballot_id, v.c.user_id), signed_in)
+    return (select(v.c.n, claimed.c.meeting_id, claimed.c.secret, voted_already.label("voted_already"))
+            .select_from(v.outerjoin(claimed, claimed.c.n == v.c.n))
+            .add_cte(secret_vote, open_vote)
+            .order_by(v.c.n))
+
+
 # Built once per shape: composing the statement cost more CPU than running it.
 _FIRST_VOTE_STATEMENTS = {}
+
+
+def run_first_votes(calls):
+    """First votes on PostgreSQL, committed alone: the single statement for one, the batch statement
+    for more (core.batching's run). One _Claimed per call, in order."""
+    if len(calls) == 1:
+        return [_Claimed(*first_row_committed_alone(db.session, calls[0].statement, calls[0].params))]
+    if "batch" not in _FIRST_VOTE_STATEMENTS:
+        _FIRST_VOTE_STATEMENTS["batch"] = _first_votes_statement()
+    rows = [call.batch_row() for call in calls]
+    params = {f"batch_{name}": [row[name] for row in rows] for name, _type, _sql in _BATCH_COLUMNS}
+    params["now"] = utcnow()
+    claimed = {row.n: _Claimed(row.meeting_id, row.secret, row.voted_already)
+               for row in rows_committed_alone(db.session, _FIRST_VOTE_STATEMENTS["batch"], params)}
+    return [claimed[n] for n in range(1, len(calls) + 1)]
+
+
+_FIRST_VOTES = Batcher(run_first_votes, max_size=1)
+
+
+class _Claimed(NamedTuple):
+    meeting_id: int | None
+    secret: bool | None
+    voted_already: bool | None
+
+
+def _claim_first_vote(call, *, batched):
+    """Run a first vote's statement committed alone; votes arriving together share a batch
+    (VOTE_BATCH_SIZE), each voter at most once in it. A batch that fails (a deadlock with a batch
+    of another process, say) wrote nothing: each of its votes is then tried alone."""
+    size = current_app.config["VOTE_BATCH_SIZE"]
+    if not batched or size < 2 or not can_commit_alone(db.session):
+        return _Claimed(*first_row_committed_alone(db.session, call.statement, call.params))
+    _FIRST_VOTES.max_size = size
+    try:
+        return _FIRST_VOTES.submit(call, key=(call.params["vote_ballot"], call.params["vote_user"]),
+                                   timeout=current_app.config["DB_POOL_TIMEOUT"])
+    except WaitedTooLong:  # as long as for a pool connection: busy, nothing written
+        raise PoolTimeout("the batch of first votes in flight did not finish in time") from None
+    except DBAPIError:
+        log.warning("a batch of first votes failed; this vote is tried alone", exc_info=True)
+        return _Claimed(*first_row_committed_alone(db.session, call.statement, call.params))
 
 
 def first_vote(ballot_id, voter_id, choice, *, actor=None, sign_in=None):
     """A voter's first vote on an open ballot, with no other read: the conditional UPDATE above, then
     the vote's INSERT; on PostgreSQL one statement, which commits by itself when it is the first
-    statement of a socket event (core.db.first_row_committed_alone). `sign_in`: a socket's facts
+    statement of a request or socket event (core.db.first_row_committed_alone), batched with the
+    votes that arrive with it (_claim_first_vote). `sign_in`: a socket's facts
     (core.realtime.socket_session) when its sign-in is to be checked in the same statement. Returns
     the reply of cast_vote; on PostgreSQL raises InvalidState (already_voted) for a voter's replay;
     otherwise None when anything is off (not eligible, voted already, not open, signed out): the
     caller then takes the explaining path."""
+    call = prepare_first_vote(ballot_id, voter_id, choice, actor=actor, sign_in=sign_in)
+    if call.together:  # the whole vote in one statement, committed on its own
+        claimed = _claim_first_vote(call, batched=actor is None)
+        if claimed.meeting_id is None:
+            if claimed.voted_already and actor is None:
+                raise InvalidState(_("This vote has already been cast."), code="already_voted")
+            return None
+        reply = {"ballot_id": ballot_id, "meeting_id": claimed.meeting_id}
+        return {**reply, "receipt": call.receipt} if claimed.secret else reply
+    claimed = db.session.execute(call.statement, call.params).first()
+    if claimed is None:
+        return None
+    if claimed.secret:
+        db.session.execute(insert(SecretVote).values(id=random_key(), ballot_id=ballot_id, choice=choice,
+                                                     tracker=call.receipt))
+        return {"ballot_id": ballot_id, "meeting_id": claimed.meeting_id, "receipt": call.receipt}
+    db.session.execute(insert(Vote).values(ballot_id=ballot_id, user_id=voter_id, choice=choice,
+                                           by_hand=actor is not None, recorded_by_id=getattr(actor, "id", None),
+                                           cast_at=utcnow()))
+    return {"ballot_id": ballot_id, "meeting_id": claimed.meeting_id}
+
+
+class FirstVoteCall(NamedTuple):
+    """A first vote ready to run: its statement (by the socket's sign-in shape and the database),
+    its parameters, and the receipt a secret ballot's voter gets."""
+    statement: object
+    params: dict
+    shape: object      # False (no sign-in to check), "token" or "nonce"
+    together: bool     # PostgreSQL: the UPDATE and the INSERT in one statement
+    receipt: str
+
+    def batch_row(self):
+        """This vote as a row of _first_votes_statement."""
+        p = self.params
+        return {"ballot_id": p["vote_ballot"], "user_id": p["vote_user"], "choice": p["vote_choice"].value,
+                "key": p["vote_key"], "tracker": p["vote_tracker"], "sealed": p["vote_sealed"],
+                "cast_at": p["vote_cast_at"], "sign_in": self.shape or None,
+                "token_id": p["token_id"] if self.shape == "token" else None,
+                "nonce": p["nonce"] if self.shape == "nonce" else None}
+
+
+def prepare_first_vote(ballot_id, voter_id, choice, *, actor=None, sign_in=None):
+    """The FirstVoteCall of a vote (first_vote runs it)."""
     receipt = secrecy.new_tracker()
     shape = sign_in is not None and ("token" if sign_in.get("token_id") is not None else "nonce")
     together = db.session.get_bind().dialect.name == "postgresql"
     if (shape, together) not in _FIRST_VOTE_STATEMENTS:
         build = _first_vote_and_record_statement if together else _first_vote_statement
         _FIRST_VOTE_STATEMENTS[shape, together] = build(sign_in=shape)
-    statement = _FIRST_VOTE_STATEMENTS[shape, together]
     params = {"vote_ballot": ballot_id, "vote_user": voter_id, "vote_by_hand": actor is not None,
               "vote_sealed": secrecy.seal(receipt, ballot_id, voter_id), **realtime.sign_in_params(sign_in)}
-    if together:  # the whole vote in one statement: from a socket, committed on its own
+    if together:
         params.update(vote_choice=choice, vote_key=random_key(), vote_tracker=receipt,
                       vote_recorded_by=getattr(actor, "id", None), vote_cast_at=utcnow())
-        claimed = first_row_committed_alone(db.session, statement, params)
-        if claimed.meeting_id is None:
-            if claimed.voted_already and actor is None:
-                raise InvalidState(_("This vote has already been cast."), code="already_voted")
-            return None
-    else:
-        claimed = db.session.execute(statement, params).first()
-        if claimed is None:
-            return None
-    meeting_id, secret = claimed.meeting_id, claimed.secret
-    if together:
-        reply = {"ballot_id": ballot_id, "meeting_id": meeting_id}
-        return {**reply, "receipt": receipt} if secret else reply
-    if secret:
-        db.session.execute(insert(SecretVote).values(id=random_key(), ballot_id=ballot_id, choice=choice,
-                                                     tracker=receipt))
-        return {"ballot_id": ballot_id, "meeting_id": meeting_id, "receipt": receipt}
-    db.session.execute(insert(Vote).values(ballot_id=ballot_id, user_id=voter_id, choice=choice,
-                                           by_hand=actor is not None, recorded_by_id=getattr(actor, "id", None),
-                                           cast_at=utcnow()))
-    return {"ballot_id": ballot_id, "meeting_id": meeting_id}
+    return FirstVoteCall(_FIRST_VOTE_STATEMENTS[shape, together], params, shape, together, receipt)
 
 
 def cast_vote(ballot_id, voter, choice, *, actor=None):
