@@ -23,9 +23,22 @@ CONTENT_SECURITY_POLICY = (
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signing serializer built once per set of secret
     keys. Flask builds it anew for every request and socket event, a bearer-token API call
-    included: in a vote storm that was a tenth of an API vote's CPU (docs/performance.md)."""
+    included: in a vote storm that was a tenth of an API vote's CPU (docs/performance.md).
+
+    A socket's events all carry the cookie of its connecting request (Flask-SocketIO with
+    manage_session=False): it is read and checked once per socket, and each event gets a fresh
+    copy of what it held (as before, what an event changes in it is not kept)."""
 
     _cached = (None, None)
+
+    def open_session(self, app, request):
+        environ = request.environ
+        if not environ.get("PATH_INFO", "").startswith("/socket.io"):
+            return super().open_session(app, request)
+        opened = environ.get("ecabinet.session")
+        if opened is None:
+            opened = environ["ecabinet.session"] = super().open_session(app, request)
+        return None if opened is None else self.session_class(opened)
 
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))

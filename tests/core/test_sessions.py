@@ -32,3 +32,22 @@ def test_a_browser_session_still_signs_in_and_out(login):
     user = create_user()
     client = login(user)
     assert client.get("/meetings").status_code == 200
+
+
+def test_a_sockets_events_read_its_cookie_once_and_each_get_their_own_copy(app):
+    sessions = app.session_interface
+    cookie = sessions.get_signing_serializer(app).dumps({"_user_id": "7:nonce", "lang": "vi"})
+    name = app.config["SESSION_COOKIE_NAME"]
+    environ = {}
+    with app.test_request_context("/socket.io/", headers={"Cookie": f"{name}={cookie}"}) as context:
+        environ = context.request.environ
+        first = sessions.open_session(app, context.request)
+    assert dict(environ["ecabinet.session"]) == {"_user_id": "7:nonce", "lang": "vi"}
+    environ["HTTP_COOKIE"] = f"{name}=not-read-again"
+    with app.request_context(environ) as context:
+        second = sessions.open_session(app, context.request)
+    assert dict(second) == dict(first) == {"_user_id": "7:nonce", "lang": "vi"}
+    second["lang"] = "en"   # an event's change stays its own
+    assert environ["ecabinet.session"]["lang"] == "vi" and first["lang"] == "vi"
+    with app.test_request_context("/meetings", headers={"Cookie": f"{name}=tampered"}) as context:
+        assert dict(sessions.open_session(app, context.request)) == {}   # pages read their own cookie
