@@ -114,9 +114,9 @@ class Config:
     # one process hear at most this many such messages a second (core.realtime._Coalescer.pause).
     COALESCED_MESSAGES_PER_SECOND = _env_int("COALESCED_MESSAGES_PER_SECOND", 1000)
     BALLOT_TICK_SECONDS = _env_float("BALLOT_TICK_SECONDS", 1.0)
-    # PostgreSQL: first votes that arrive while another batch of them is being written go to the
-    # database together, up to this many in one statement and one commit (core.batching); 0: each alone.
-    VOTE_BATCH_SIZE = _env_int("VOTE_BATCH_SIZE", 200)
+    # PostgreSQL: first votes (and bearer-token reads) that arrive while a batch of them is in flight
+    # go to the database together, up to this many in one statement (core.batching); 0: each alone.
+    DB_BATCH_SIZE = _env_int("DB_BATCH_SIZE", 200)
 
     # Digital signing (signing domain). Public address of this server: the CRL distribution point
     # written into issued certificates.

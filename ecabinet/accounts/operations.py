@@ -5,15 +5,21 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import String, any_, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ecabinet.accounts.models import ApiToken, LoginFailure, Unit, User, new_session_nonce
 from ecabinet.audit.operations import record
 from ecabinet.bodies import operations as bodies
 from ecabinet.bodies.models import RosterRole
-from ecabinet.core.db import insert_unless_exists, rows_read_alone, unique_or, utcnow
+from ecabinet.core.batching import Batcher, WaitedTooLong
+from ecabinet.core.db import (
+    as_loaded, can_commit_alone, column_labels, insert_unless_exists, rows_read_alone, unique_or, utcnow,
+)
 from ecabinet.core.errors import Conflict, InvalidValue, NotAuthenticated, Throttled
 from ecabinet.core.signals import user_sessions_revoked
 from ecabinet.extensions import db
@@ -249,6 +255,55 @@ def issue_token(user, user_agent=None):
     return token, raw
 
 
+_NO_TOKEN = object()
+_TOKENS_READ = {}
+
+
+def _read_tokens(hashes):
+    """core.batching's run for bearer tokens presented together: one read (PostgreSQL, outside a
+    transaction) of the tokens and their users; per hash its row or None."""
+    if "statement" not in _TOKENS_READ:
+        _TOKENS_READ["statement"] = (
+            select(*column_labels(ApiToken, "t_"), *column_labels(User, "u_"))
+            .join_from(ApiToken, User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == any_(bindparam("token_hashes", type_=postgresql.ARRAY(String)))))
+    rows = rows_read_alone(db.session, _TOKENS_READ["statement"], {"token_hashes": list(hashes)})
+    found = {row.t_token_hash: row for row in rows}
+    return [found.get(token_hash) for token_hash in hashes]
+
+
+_TOKEN_READS = Batcher(_read_tokens, max_size=1)
+
+
+def _token_read_together(token_hash):
+    """The token (with its user) read in a batch with the tokens presented at the same moment,
+    attached to this request's session as if read here; _NO_TOKEN when there is no such token;
+    None when not batched (SQLite, a transaction under way, DB_BATCH_SIZE 0, the session already
+    holding the user): the caller reads it alone."""
+    size = current_app.config["DB_BATCH_SIZE"]
+    session = db.session()
+    if size < 2 or not can_commit_alone(session):
+        return None
+    _TOKEN_READS.max_size = size
+    try:
+        row = _TOKEN_READS.submit(token_hash, timeout=current_app.config["DB_POOL_TIMEOUT"])
+    except WaitedTooLong:
+        raise PoolTimeout("the batch of token reads in flight did not finish in time") from None
+    if row is None:
+        return _NO_TOKEN
+    token, user = as_loaded(session, ApiToken, row, "t_"), as_loaded(session, User, row, "u_")
+    if token is None or user is None:
+        return None
+    set_committed_value(token, "user", user)
+    session.add(token)
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()  # as after rows_read_alone: nothing to send, the next statement begins anew
+    finally:
+        session.expire_on_commit = expire
+    return token
+
+
 # Built once: composing the statement cost as much as running it. The user is loaded into
 # token.user itself (contains_eager): the session's identity map holds objects weakly, so a user
 # loaded beside the token and then dropped was loaded again by the first `token.user`.
@@ -260,12 +315,16 @@ def find_token(raw):
     """The live token row for a raw bearer token, or None (expired, revoked, inactive user)."""
     if not raw:
         return None
+    token_hash = _hash_token(raw)
     # The token and its user in one query (every API request and socket connect runs this), before
-    # anything else: read without a transaction of its own on PostgreSQL (core.db.rows_read_alone).
-    rows = rows_read_alone(db.session, _TOKEN_AND_USER, {"token_hash": _hash_token(raw)})
-    if not rows:
+    # anything else: read without a transaction of its own on PostgreSQL (core.db.rows_read_alone),
+    # together with the other requests' tokens that arrive with it (a vote storm's API votes).
+    token = _token_read_together(token_hash)
+    if token is None:
+        rows = rows_read_alone(db.session, _TOKEN_AND_USER, {"token_hash": token_hash})
+        token = rows[0][0] if rows else None
+    if token is None or token is _NO_TOKEN:
         return None
-    token = rows[0][0]
     if token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.active:

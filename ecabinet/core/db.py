@@ -3,10 +3,11 @@ import enum
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Engine, Enum, MetaData, TypeDecorator, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -126,6 +127,29 @@ def rows_read_alone(session, statement, params):
     finally:
         session.expire_on_commit = expire
     return rows
+
+
+def column_labels(model, prefix):
+    """The model's mapped columns labelled prefix + attribute key: a Core read whose rows
+    as_loaded() turns back into objects (a batched read serving several requests)."""
+    return [prop.columns[0].label(prefix + prop.key) for prop in inspect(model).column_attrs]
+
+
+def as_loaded(session, model, row, prefix):
+    """An object of `model` in `session` as if its row had been read there (no query, no pending
+    change), from a row of column_labels(model, prefix); None when the session already holds that
+    row's object (the caller then reads it the ordinary way)."""
+    mapper = inspect(model)
+    values = row._mapping
+    key = mapper.identity_key_from_primary_key([values[prefix + mapper.get_property_by_column(c).key]
+                                                for c in mapper.primary_key])
+    if key in session.identity_map:
+        return None
+    instance = mapper.class_manager.new_instance()
+    for prop in mapper.column_attrs:
+        set_committed_value(instance, prop.key, values[prefix + prop.key])
+    make_transient_to_detached(instance)
+    return instance
 
 
 @contextmanager

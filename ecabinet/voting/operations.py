@@ -327,9 +327,9 @@ class _Claimed(NamedTuple):
 
 def _claim_first_vote(call, *, batched):
     """Run a first vote's statement committed alone; votes arriving together share a batch
-    (VOTE_BATCH_SIZE), each voter at most once in it. A batch that fails (a deadlock with a batch
+    (DB_BATCH_SIZE), each voter at most once in it. A batch that fails (a deadlock with a batch
     of another process, say) wrote nothing: each of its votes is then tried alone."""
-    size = current_app.config["VOTE_BATCH_SIZE"]
+    size = current_app.config["DB_BATCH_SIZE"]
     if not batched or size < 2 or not can_commit_alone(db.session):
         return _Claimed(*first_row_committed_alone(db.session, call.statement, call.params))
     _FIRST_VOTES.max_size = size
