@@ -146,3 +146,12 @@ def test_the_voter_checks_their_tracking_code_in_the_published_result(app, beare
     assert len(published["trackers"]) == N and published["trackers"] == payloads.trackers(ballot)
     assert db.session.execute(select(BallotVoter.sealed_receipt).where(
         BallotVoter.ballot_id == ballot.id, BallotVoter.sealed_receipt.is_not(None))).first() is None
+
+
+def test_tracking_codes_are_random_over_the_whole_alphabet():
+    codes = [secrecy.new_tracker() for _ in range(3000)]
+    assert len(set(codes)) == len(codes)
+    alphabet = set(secrecy._ALPHABET)
+    assert all(len(code) == 11 and code[5] == "-" and set(code.replace("-", "")) <= alphabet for code in codes)
+    for position in [0, 4, 6, 10]:   # every character position takes every letter
+        assert {code[position] for code in codes} == alphabet

@@ -24,9 +24,12 @@ function merge(payload) {
   if (payload.status === "closed") closed.add(id);
   const previous = ballots.get(id) || {};
   const next = Object.assign({}, previous, payload);
-  // The room's copy has no counts: keep the organisers' from their own copy of the same moment.
-  if (!("counts" in payload) && previous.counts && previous.voted_count === payload.voted_count) {
-    next.counts = previous.counts; next.not_voted = previous.not_voted;
+  // An organiser hears two copies of each moment: their own, with the counts and who has not voted,
+  // and the room's, with how many have voted only. The room's copy never replaces the organiser's
+  // figures while the ballot is open: the count shown always goes with the list shown beside it,
+  // even when the room's copy of a later moment comes first.
+  if (!("counts" in payload) && previous.counts && payload.status !== "closed") {
+    next.voted_count = previous.voted_count; next.counts = previous.counts; next.not_voted = previous.not_voted;
   }
   ballots.set(id, next);
 }
