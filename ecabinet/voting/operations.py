@@ -3,7 +3,8 @@
 The vote is the hot path (hundreds of tablets within a second): one conditional UPDATE of the
 voter's row (voting.access.first_vote_clause: eligible, not voted yet, the ballot still open, its row
 locked; for a socket also its sign-in), one INSERT (on PostgreSQL both in one statement, one round
-trip, which also tells a replay of a vote already cast). Only when the UPDATE changes nothing for
+trip, which also tells a replay of a vote already cast; votes that arrive together share one such
+statement and one commit, core.batching). Only when the UPDATE changes nothing for
 another reason are the full checks run, to say why. Votes are not written to the audit log one by
 one: an entry per vote would serialise every vote on the log's lock and, for a secret ballot, put
 the order of voting beside the votes.
