@@ -13,7 +13,7 @@ from ecabinet.accounts.device import forget_device
 from ecabinet.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UnitForm, UserForm
 from ecabinet.accounts.models import Unit, User
 from ecabinet.core.collation import matches_search, sorted_by_name
-from ecabinet.core.web import field_error
+from ecabinet.core.web import apply_form
 from ecabinet.core.errors import DomainError, NotAuthenticated, Throttled
 from ecabinet.extensions import db
 
@@ -125,17 +125,12 @@ def new_user():
         if not form.password.data:
             form.password.errors.append(_("A new user needs a password."))
         else:
-            try:
-                user = operations.create_user(
-                    form.username.data, form.full_name.data, form.password.data,
-                    title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
-                    email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
-                    is_secretariat=form.is_secretariat.data, actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                field_error(form, error)
-            else:
-                db.session.commit()
+            user, refusal = apply_form(form, lambda: operations.create_user(
+                form.username.data, form.full_name.data, form.password.data,
+                title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
+                email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
+                is_secretariat=form.is_secretariat.data, actor=current_user))
+            if refusal is None:
                 flash(_("User %(name)s created.", name=user.full_name), "success")
                 return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -151,7 +146,7 @@ def edit_user(user_id):
         form.is_secretariat.data = operations.is_default_body_secretariat(user)
     del form.username
     if form.validate_on_submit():
-        try:
+        def change():
             operations.update_user(
                 user, full_name=form.full_name.data, title=form.title.data,
                 unit=db.session.get(Unit, form.unit_id.data), email=form.email.data,
@@ -159,11 +154,9 @@ def edit_user(user_id):
                 is_secretariat=form.is_secretariat.data, actor=current_user)
             if form.password.data:
                 operations.set_password(user, form.password.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-        else:
-            db.session.commit()
+
+        _done, refusal = apply_form(form, change)
+        if refusal is None:
             flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm())

@@ -19,7 +19,7 @@ from ecabinet.bodies.rules import WorkingRules
 from ecabinet.bodies.workdays import public_holidays
 from ecabinet.core.db import utcnow
 from ecabinet.core.timeutil import to_local
-from ecabinet.core.web import field_error
+from ecabinet.core.web import apply_form, field_error
 from ecabinet.core.errors import DomainError
 from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.extensions import db
@@ -102,14 +102,10 @@ def add_to_roster(body_id):
     form = _roster_form(body)
     form.user_id.choices += [(form.user_id.data, "")] if form.user_id.data else []  # changing a place already listed
     if form.validate_on_submit():
-        try:
-            operations.set_roster_place(body, db.get_or_404(User, form.user_id.data), role=form.role.data,
-                                        position=form.position.data, rank=form.rank.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-        else:
-            db.session.commit()
+        _done, refusal = apply_form(form, lambda: operations.set_roster_place(
+            body, db.get_or_404(User, form.user_id.data), role=form.role.data, position=form.position.data,
+            rank=form.rank.data, actor=current_user))
+        if refusal is None:
             flash(_("The roster of %(name)s was updated.", name=body.name), "success")
             return redirect(url_for("bodies.edit", body_id=body.id) + "#roster")
     body = db.session.get(Body, body_id)
@@ -139,15 +135,11 @@ def calendar():
     form = CalendarDayForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            operations.set_calendar_day(form.day.data, working=form.working.data == "1", note=form.note.data,
-                                        actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-            status = error.status
+        _done, refusal = apply_form(form, lambda: operations.set_calendar_day(
+            form.day.data, working=form.working.data == "1", note=form.note.data, actor=current_user))
+        if refusal is not None:
+            status = refusal.status
         else:
-            db.session.commit()
             flash(_("The calendar was updated."), "success")
             return redirect(url_for("bodies.calendar"))
     elif form.is_submitted():
@@ -200,16 +192,16 @@ def _people_by_unit(people):
 
 def _save_group(body, group, form):
     users = [db.session.get(User, user_id) for user_id in form.user_ids.data]
-    try:
+
+    def change():
         if group is None:
-            group = groups.create_group(body, form.name.data, users, actor=current_user)
-        else:
-            groups.update_group(group, name=form.name.data, users=users, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
+            return groups.create_group(body, form.name.data, users, actor=current_user)
+        groups.update_group(group, name=form.name.data, users=users, actor=current_user)
+        return group
+
+    group, refusal = apply_form(form, change)
+    if refusal is not None:
         return None
-    db.session.commit()
     flash(_("The group %(name)s was saved.", name=group.name), "success")
     return group
 

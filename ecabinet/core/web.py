@@ -104,6 +104,23 @@ def register_page_helpers(app):
         return response
 
 
+def apply_form(form, change):
+    """Run a valid form's domain change and commit it: (its result, None). When the domain refuses
+    (a DomainError) nothing of it is kept, its message goes beside the field it names, and the
+    answer is (None, the error): the page shows the form again as typed, with the error's status."""
+    from ecabinet.core.errors import DomainError
+    from ecabinet.extensions import db
+
+    try:
+        result = change()
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error)
+        return None, error
+    db.session.commit()
+    return result, None
+
+
 def field_error(form, error):
     """Show a domain error next to the form field it names (else at the top of the form), so a
     refused form keeps what was typed and says why where the user looks."""

@@ -18,7 +18,7 @@ from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
-from ecabinet.core.web import field_error
+from ecabinet.core.web import apply_form
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
 from ecabinet.meetings.events import broadcast_status
@@ -328,21 +328,15 @@ def add_agenda_item(meeting_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
     form = AgendaItemForm(prefix="item")
     if form.validate_on_submit():
-        try:
-            operations.add_agenda_item(
-                meeting, form.title.data, presenter=form.presenter.data,
-                duration_minutes=form.duration_minutes.data, description=form.description.data,
-                actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            if _form_gone(meeting):
-                return _refused_without_form(meeting, error, "agenda")
-            field_error(form, error)
-            return show_page(meeting, item_form=form, status=error.status)
-        else:
-            db.session.commit()
+        _item, refusal = apply_form(form, lambda: operations.add_agenda_item(
+            meeting, form.title.data, presenter=form.presenter.data,
+            duration_minutes=form.duration_minutes.data, description=form.description.data, actor=current_user))
+        if refusal is None:
             flash(_("Agenda item added."), "success")
             return _back(meeting, "agenda")
+        if _form_gone(meeting):
+            return _refused_without_form(meeting, refusal, "agenda")
+        return show_page(meeting, item_form=form, status=refusal.status)
     return show_page(meeting, item_form=form, status=422)
 
 
@@ -365,17 +359,12 @@ def edit_agenda_item(meeting_id, item_id):
     form = AgendaItemForm(obj=item)
     status = 200
     if form.validate_on_submit():
-        try:
-            operations.update_agenda_item(
-                item, title=form.title.data, presenter=form.presenter.data,
-                duration_minutes=form.duration_minutes.data, description=form.description.data,
-                actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-            status = error.status
+        _item, refusal = apply_form(form, lambda: operations.update_agenda_item(
+            item, title=form.title.data, presenter=form.presenter.data,
+            duration_minutes=form.duration_minutes.data, description=form.description.data, actor=current_user))
+        if refusal is not None:
+            status = refusal.status
         else:
-            db.session.commit()
             flash(_("Agenda item saved."), "success")
             return _back(meeting, "agenda")
     elif form.is_submitted():
@@ -413,19 +402,14 @@ def invite_participant(meeting_id):
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         delegate_for = db.session.get(User, form.delegate_for_id.data) if form.delegate_for_id.data else None
-        try:
-            operations.invite_participant(meeting, user, form.role.data, delegate_for=delegate_for,
-                                          actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            if _form_gone(meeting):
-                return _refused_without_form(meeting, error, "participants")
-            field_error(form, error)
-            return show_page(load_meeting(meeting_id), invite_form=form, status=error.status)
-        else:
-            db.session.commit()
+        _participant, refusal = apply_form(form, lambda: operations.invite_participant(
+            meeting, user, form.role.data, delegate_for=delegate_for, actor=current_user))
+        if refusal is None:
             flash(_("%(name)s invited.", name=user.full_name), "success")
             return _back(meeting, "participants")
+        if _form_gone(meeting):
+            return _refused_without_form(meeting, refusal, "participants")
+        return show_page(load_meeting(meeting_id), invite_form=form, status=refusal.status)
     return show_page(load_meeting(meeting_id), invite_form=form, status=422)
 
 

@@ -14,7 +14,7 @@ from ecabinet.bodies.models import SILENCE_RULE_LABELS, Body, SilenceRule
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
-from ecabinet.core.web import field_error
+from ecabinet.core.web import apply_form
 from ecabinet.documents import operations as documents
 from ecabinet.extensions import db
 from ecabinet.polls import operations
@@ -94,13 +94,9 @@ def new_poll(body_id):
     form = PollForm()
     form.silence_counts_as.choices = _silence_choices(body)
     if form.validate_on_submit():
-        try:
-            poll = operations.create_poll(body, actor=current_user, **_form_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-        else:
-            db.session.commit()
+        poll, refusal = apply_form(form, lambda: operations.create_poll(body, actor=current_user,
+                                                                         **_form_values(form)))
+        if refusal is None:
             flash(_("Draft saved. Attach the documents, then send it to the members."), "success")
             return redirect(url_for("polls.edit", poll_id=poll.id))
     return render_template("polls/form.html", form=form, body=body, poll=None,
@@ -116,15 +112,12 @@ def edit(poll_id):
     form = _edit_form(poll)
     status = 200
     if form.validate_on_submit():
-        try:
-            operations.update_poll(poll, actor=current_user, **_form_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
+        _done, refusal = apply_form(form, lambda: operations.update_poll(poll, actor=current_user,
+                                                                         **_form_values(form)))
+        if refusal is not None:
             poll = load_poll(poll_id)
-            status = error.status
+            status = refusal.status
         else:
-            db.session.commit()
             flash(_("Draft saved."), "success")
             return redirect(url_for("polls.edit", poll_id=poll.id))
     elif form.is_submitted():

@@ -9,7 +9,7 @@ from ecabinet.accounts.models import User
 from ecabinet.core.collation import sorted_by_name
 from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.core.formats import format_date
-from ecabinet.core.web import field_error
+from ecabinet.core.web import apply_form, field_error
 from ecabinet.extensions import db
 from ecabinet.signing import ca, operations
 from ecabinet.signing.access import can_manage_certificates, can_verify
@@ -85,17 +85,16 @@ def issue():
     if not form.validate_on_submit():
         return _certificates_page(issue_form=form, status=400)
     user = db.session.get(User, form.user_id.data)
-    try:
+
+    def change():
         if form.file.data and form.file.data.filename:
-            row = operations.import_pkcs12(user, read_upload("issue-file", pdf=False), form.password.data or "",
-                                           form.pin.data, actor=current_user)
-        else:
-            row = operations.issue_certificate(user, form.pin.data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return _certificates_page(issue_form=form, status=error.status)
-    db.session.commit()
+            return operations.import_pkcs12(user, read_upload("issue-file", pdf=False), form.password.data or "",
+                                            form.pin.data, actor=current_user)
+        return operations.issue_certificate(user, form.pin.data, actor=current_user)
+
+    row, refusal = apply_form(form, change)
+    if refusal is not None:
+        return _certificates_page(issue_form=form, status=refusal.status)
     flash(_("The certificate of %(name)s is ready (valid until %(date)s).", name=user.full_name,
             date=format_date(row.not_after)), "success")
     return redirect(url_for("signing.certificates"))
@@ -120,13 +119,10 @@ def add_root():
     form = TrustRootForm(prefix="root")
     if not form.validate_on_submit():
         return _certificates_page(root_form=form, status=400)
-    try:
-        operations.add_trust_root(read_upload("root-file", pdf=False), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return _certificates_page(root_form=form, status=error.status)
-    db.session.commit()
+    _root, refusal = apply_form(form, lambda: operations.add_trust_root(read_upload("root-file", pdf=False),
+                                                                         actor=current_user))
+    if refusal is not None:
+        return _certificates_page(root_form=form, status=refusal.status)
     flash(_("The root certificate is now trusted."), "success")
     return redirect(url_for("signing.certificates"))
 
