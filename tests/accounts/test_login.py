@@ -85,6 +85,30 @@ def test_session_protection_drops_a_cookie_replayed_from_another_browser(login):
     assert client.get("/meetings").status_code == 302  # the session was cleared, not just ignored
 
 
+def _session_cookies_set(response):
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_an_answer_to_the_login_page_that_lands_after_the_login_does_not_undo_it(client):
+    """The login page loads the service worker's script (and its offline page) with the anonymous
+    cookie; on a busy server that answer can arrive after the login's. It must not send the cookie
+    again: the browser would keep the anonymous one and the next page would ask to sign in again."""
+    create_user("late.answer")
+    token = csrf_token(client, "/login")
+    anonymous = client.get_cookie("session").value
+    response = client.post("/login", data={"username": "late.answer", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and _session_cookies_set(response)
+    signed_in = client.get_cookie("session").value
+    for path in ("/sw.js", "/offline", "/offline/messages", "/api/v1/me", "/login"):
+        client.set_cookie("session", anonymous)
+        late = client.get(path)
+        assert not _session_cookies_set(late), (path, late.status_code)
+    client.set_cookie("session", signed_in)
+    assert client.get("/meetings").status_code == 200
+    # Nor does a signed-in answer send the cookie again: one landing after the logout cannot sign back in.
+    assert not _session_cookies_set(client.get("/meetings"))
+
+
 def test_logout_needs_a_post_with_csrf_and_ends_the_session(login):
     client = login(create_user("bye.user"))
     assert client.get("/logout").status_code == 405
