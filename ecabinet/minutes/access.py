@@ -7,9 +7,11 @@ the chair and the participants the signing order names sign them. Anyone else do
 """
 from sqlalchemy import select
 
+from ecabinet.accounts.models import User
+from ecabinet.bodies.models import BodyMember, RosterRole
 from ecabinet.extensions import db
 from ecabinet.meetings.access import can_manage_meeting, can_view_meeting
-from ecabinet.meetings.models import MeetingStatus, Role
+from ecabinet.meetings.models import Meeting, MeetingStatus, Participant, Role
 from ecabinet.minutes.models import Minutes, MinutesSigner
 
 # Minutes are written once the session is under way; a draft session has none yet.
@@ -18,6 +20,19 @@ _WRITABLE_MEETING_STATES = {MeetingStatus.PUBLISHED, MeetingStatus.LIVE, Meeting
 
 def can_read_minutes(user, meeting):
     return can_view_meeting(user, meeting)
+
+
+def minutes_reader_ids(meeting):
+    """can_read_minutes as SQL, for the `minutes` pushes to each reader's own room: the session's
+    participants (its chair and secretary alone while it is a draft) and its body's secretariat,
+    active accounts (tests/minutes/test_events.py proves the two agree on every role)."""
+    participants = select(Participant.user_id).where(Participant.meeting_id == meeting.id)
+    if meeting.status == MeetingStatus.DRAFT:
+        participants = participants.where(Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
+    secretariat = (select(BodyMember.user_id).join(Meeting, Meeting.body_id == BodyMember.body_id)
+                   .where(Meeting.id == meeting.id, BodyMember.role == RosterRole.SECRETARIAT))
+    readers = select(User.id).where(User.active.is_(True), User.id.in_(participants.union(secretariat)))
+    return sorted(db.session.execute(readers).scalars())
 
 
 def can_write_minutes(user, meeting):

@@ -107,12 +107,15 @@ def save_minutes(meeting_id):
 def finalise_minutes(meeting_id):
     meeting = load_meeting(meeting_id, can_write_minutes)
     data = get_json() if request.data else {}
+    from ecabinet.minutes import signatures
+
     try:
         operations.finalise(meeting, actor=current_user,
                             base_revision=int_field(data, "base_revision", minimum=0))
     except StaleRevision as error:
         db.session.rollback()
         return _stale_response(error)
+    signatures.announce_changed(meeting)
     db.session.commit()
     return jsonify(minutes_json(meeting, current_user))
 
@@ -204,6 +207,7 @@ def sign_minutes(meeting_id):
     except WrongPin:
         db.session.commit()  # the wrong-PIN count only: sign() wrote nothing else
         raise
+    signatures.announce_changed(meeting)
     db.session.commit()
     return jsonify(signature_json(row)), 201
 
@@ -231,6 +235,7 @@ def signers_json(meeting, user):
     started = any(entry["signed_at"] is not None for entry in state)
     data = {
         "final": bool(minutes and minutes.is_final),
+        "signers_version": minutes.signers_version if minutes is not None else 0,
         "started": started,
         "complete": bool(state) and all(entry["signed_at"] is not None for entry in state),
         "signers": [{
@@ -269,5 +274,6 @@ def set_signers(meeting_id):
     if "signers" not in data:
         raise InvalidValue(_("The field %(name)s is required.", name="signers"), field="signers")
     signatures.set_signing_order(meeting, data["signers"], actor=current_user)
+    signatures.announce_changed(meeting)
     db.session.commit()
     return jsonify(signers_json(meeting, current_user))

@@ -21,6 +21,7 @@ from ecabinet.extensions import db
 from ecabinet.meetings.models import Role
 from ecabinet.minutes import operations
 from ecabinet.minutes.access import minutes_open_for_writing
+from ecabinet.minutes.events import announce_signing_changed, signing_payload
 from ecabinet.minutes.models import Minutes, MinutesSignature, MinutesSigner
 from ecabinet.minutes.pdf import SIGNATURE_LINES, SIGNERS, signature_blocks
 from ecabinet.signing.operations import SignatureBox, check_turn, sign, verify
@@ -320,6 +321,22 @@ def signing_state(meeting, minutes=None):
         turn_given = turn_given or turn
         state.append({"slot": slot, "signed_at": signed_at, "turn": turn})
     return state
+
+
+def announce_changed(meeting):
+    """Queue the `minutes` push (minutes.events) of the signing state this transaction leaves: after
+    the minutes are finalised, signed, or given a signing order."""
+    minutes = operations.get_minutes(meeting, fresh=True)
+    announce_signing_changed(meeting, minutes, signing_state(meeting, minutes))
+
+
+def follow_state(meeting):
+    """The signing state a page that follows the minutes shows (the `minutes` payload, for
+    static/js/minutes/follow.js to compare with what it hears); None once everyone has signed:
+    nothing more can change."""
+    minutes = operations.get_minutes(meeting)
+    payload = signing_payload(meeting, minutes, signing_state(meeting, minutes))
+    return None if payload["complete"] else payload
 
 
 def verification(meeting):

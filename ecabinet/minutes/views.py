@@ -11,7 +11,7 @@ from ecabinet.documents.models import KIND_LABELS, DocumentKind
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import ATTENDANCE_LABELS, Attendance, MeetingStatus
-from ecabinet.minutes import operations
+from ecabinet.minutes import operations, signatures
 from ecabinet.minutes.access import can_comment_minutes, can_read_minutes
 from ecabinet.minutes.api import minutes_json, signers_json
 
@@ -107,7 +107,8 @@ def _show_page(meeting, comment_text=None, comment_error=None, status=200):
         editable=data["permissions"]["write"], when=_when,
         attendance_labels={state.value: str(ATTENDANCE_LABELS[state]) for state in Attendance},
         kind_labels={kind.value: str(KIND_LABELS[kind]) for kind in DocumentKind},
-        strings=_strings(), labels=_labels(data["content"]), signing=signers_json(meeting, current_user)), status
+        strings=_strings(), labels=_labels(data["content"]), signing=signers_json(meeting, current_user),
+        follow=signatures.follow_state(meeting)), status
 
 
 def _labels(content):

@@ -9,6 +9,7 @@ from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
 from ecabinet.meetings.models import MeetingStatus
+from ecabinet.minutes import signatures
 from ecabinet.notices import operations
 from ecabinet.notices.access import can_read_notice, can_write_notice, notice_open_for_drafting
 
@@ -66,6 +67,8 @@ def _render(meeting, notice, content=None, error=None, status=200, error_field=N
         can_issue=editable and not missing, archived=meeting.status == MeetingStatus.ARCHIVED,
         recipients=_in_protocol_order(meeting, operations.recipients(notice)) if writer and issued else [],
         item_titles={item.id: f"{item.number}. {item.title}" for item in meeting.agenda_items},
+        # Whoever issues the notice waits for the minutes to be signed by everyone: the page hears it.
+        follow=signatures.follow_state(meeting) if writer and not issued else None,
     ), status
 
 

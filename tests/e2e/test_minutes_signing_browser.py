@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.conftest import SCREENSHOTS, TABLET_LANDSCAPE, TABLET_PORTRAIT, browser_login, screenshot
 from tests.factories import PASSWORD
@@ -122,14 +123,25 @@ def test_the_minutes_are_finalised_ordered_signed_and_verified(ended_session, ne
     assert page.locator("#sign-open").count() == 0  # not the secretary's turn any more
     assert PIN not in page.content()  # the PIN is in no field, no attribute, no data block
 
-    # The vice chair signs from their own device (through the API here); the chair in the browser.
-    assert _api(server, info["vice_chair"]).post(
-        f"{server.url}/api/v1/meetings/{info['meeting']}/minutes/signatures", json={"pin": PIN},
-        timeout=120).status_code == 201
+    # The chair has the minutes open, waiting. The vice chair signs from their own device (through
+    # the API here): the chair's page says, without a reload, that it is now the chair's turn, and
+    # the secretary's that a signature was added.
     chair = new_page(TABLET_PORTRAIT)
     browser_login(chair, server.url, info["chair"], PASSWORD)
     chair.goto(url)
+    assert chair.locator(".signer--turn .signer__name").inner_text() == "Lê Văn An"
+    assert chair.locator("#minutes-follow").is_hidden()
+    assert _api(server, info["vice_chair"]).post(
+        f"{server.url}/api/v1/meetings/{info['meeting']}/minutes/signatures", json={"pin": PIN},
+        timeout=120).status_code == 201
+    expect(chair.locator("#minutes-follow")).to_be_visible(timeout=30_000)
+    assert chair.locator("#minutes-follow [data-follow-text]").inner_text() == "Đã đến lượt bạn ký biên bản."
+    expect(page.locator("#minutes-follow [data-follow-text]")).to_have_text("Biên bản vừa có thêm chữ ký.")
+    screenshot(chair, "minutes-signing-your-turn-800x1280")
+    with chair.expect_navigation():
+        chair.click("#minutes-follow [data-follow-reload]")
     assert chair.locator(".signer--turn .signer__name").inner_text() == "Trần Quốc Chủ"
+    assert chair.locator("#minutes-follow").is_hidden()
     chair.click("#sign-open")
     chair.fill("#sign-pin", PIN)
     # Hold the request a moment to see the progress while the signature is made.
