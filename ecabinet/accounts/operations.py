@@ -63,7 +63,7 @@ def create_unit(name, short_name=None, *, actor=None):
     if not name:
         raise InvalidValue(_("The unit needs a name."), field="name")
     def taken():
-        return Conflict(_("A unit with this name already exists."), code="unit_exists")
+        return Conflict(_("A unit with this name already exists."), code="unit_exists", field="name")
 
     if db.session.execute(select(Unit).where(Unit.name == name)).scalar():
         raise taken()
@@ -82,7 +82,7 @@ def update_unit(unit, *, name, short_name=None, is_active=True, actor=None):
         select(Unit).where(Unit.name == name, Unit.id != unit.id)
     ).scalar()
     if clash:
-        raise Conflict(_("A unit with this name already exists."), code="unit_exists")
+        raise Conflict(_("A unit with this name already exists."), code="unit_exists", field="name")
     unit.name, unit.short_name, unit.is_active = name, (short_name or "").strip() or None, is_active
     db.session.flush()
     record("unit.updated", actor=actor, obj=unit, name=name, is_active=is_active)

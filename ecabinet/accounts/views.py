@@ -69,18 +69,19 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    status = 200
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            operations.change_password(user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            form.current_password.errors.append(str(error.message))
-        else:
-            db.session.commit()
+        _done, refusal = apply_form(form, lambda: operations.change_password(
+            user, form.current_password.data, form.new_password.data))
+        if refusal is None:
             login_user(user)  # the nonce changed: keep this browser logged in, end the others
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("meetings.home"))
-    return render_template("accounts/password.html", form=form)
+        status = refusal.status
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/password.html", form=form), status
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -121,19 +122,23 @@ def users():
 def new_user():
     form = UserForm()
     form.unit_id.choices = _unit_choices()
+    status = 200
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("A new user needs a password."))
-        else:
-            user, refusal = apply_form(form, lambda: operations.create_user(
-                form.username.data, form.full_name.data, form.password.data,
-                title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
-                email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
-                is_secretariat=form.is_secretariat.data, actor=current_user))
-            if refusal is None:
-                flash(_("User %(name)s created.", name=user.full_name), "success")
-                return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None)
+            return render_template("accounts/user_form.html", form=form, user=None), 422
+        user, refusal = apply_form(form, lambda: operations.create_user(
+            form.username.data, form.full_name.data, form.password.data,
+            title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
+            email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
+            is_secretariat=form.is_secretariat.data, actor=current_user))
+        if refusal is None:
+            flash(_("User %(name)s created.", name=user.full_name), "success")
+            return redirect(url_for("accounts.users"))
+        status = refusal.status
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/user_form.html", form=form, user=None), status
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -145,6 +150,7 @@ def edit_user(user_id):
     if not form.is_submitted():  # the box stands for the first body's secretariat (operations._set_secretariat)
         form.is_secretariat.data = operations.is_default_body_secretariat(user)
     del form.username
+    status = 200
     if form.validate_on_submit():
         def change():
             operations.update_user(
@@ -159,7 +165,10 @@ def edit_user(user_id):
         if refusal is None:
             flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+        status = refusal.status
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm()), status
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -193,19 +202,20 @@ def units():
 def edit_unit(unit_id=None):
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
     form = UnitForm(obj=unit)
+    status = 200
     if form.validate_on_submit():
-        try:
+        def change():
             if unit is None:
-                unit = operations.create_unit(form.name.data, form.short_name.data, actor=current_user)
-            else:
-                operations.update_unit(unit, name=form.name.data, short_name=form.short_name.data,
-                                       is_active=form.is_active.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+                return operations.create_unit(form.name.data, form.short_name.data, actor=current_user)
+            return operations.update_unit(unit, name=form.name.data, short_name=form.short_name.data,
+                                          is_active=form.is_active.data, actor=current_user)
+
+        saved, refusal = apply_form(form, change)
+        if refusal is None:
+            flash(_("Unit %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("accounts.units"))
-    return render_template("accounts/unit_form.html", form=form, unit=unit)
+        status = refusal.status
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/unit_form.html", form=form, unit=unit), status
 

@@ -141,7 +141,8 @@ def test_changing_the_password_needs_the_current_one(login):
     response = client.post("/account/password", data={
         "current_password": "guess-guess", "new_password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2",
         "csrf_token": csrf_token(client, "/account/password")})
-    assert response.status_code == 200 and "Mật khẩu hiện tại không đúng." in response.get_data(as_text=True)
+    # Refused with the form's status (the rule's), the message by the field.
+    assert response.status_code == 422 and "Mật khẩu hiện tại không đúng." in response.get_data(as_text=True)
     db.session.expire_all()
     assert operations.authenticate("pw.wrong", PASSWORD, "127.0.0.1")
 
@@ -180,7 +181,7 @@ def test_creating_a_user_with_a_taken_username_shows_the_error(login):
     response = client.post("/admin/users/new", data={
         "username": "Taken.Name", "full_name": "Người Trùng Tên", "unit_id": "0", "password": "mat-khau-moi-1",
         "csrf_token": csrf_token(client, "/admin/users/new")})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Tên đăng nhập này đã được sử dụng." in response.get_data(as_text=True)
 
 
@@ -189,7 +190,7 @@ def test_a_new_user_needs_a_password_on_the_page(login):
     response = client.post("/admin/users/new", data={
         "username": "no.password", "full_name": "Không Mật Khẩu", "unit_id": "0", "password": "",
         "csrf_token": csrf_token(client, "/admin/users/new")})
-    assert response.status_code == 200 and "Người dùng mới cần có mật khẩu." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Người dùng mới cần có mật khẩu." in response.get_data(as_text=True)
     assert operations.find_user("no.password") is None
 
 

@@ -2,10 +2,13 @@
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from ecabinet.accounts import operations as accounts
+from ecabinet.accounts.models import Unit
 from ecabinet.core.collation import matches_search, search_fold
 from ecabinet.extensions import db
+from tests.conftest import csrf_token
 from tests.factories import create_admin, create_user
 
 
@@ -50,3 +53,15 @@ def test_the_list_finds_names_typed_without_accents_and_lists_them_in_vietnamese
     assert _names(client.get("/admin/users?q=AN.NV")) == ["Nguyễn Văn An"]   # the username too
     page = client.get("/admin/users?q=khong+co+ai").get_data(as_text=True)
     assert 'value="khong co ai"' in page and _names(client.get("/admin/users?q=khong+co+ai")) == []
+
+
+def test_a_unit_name_already_taken_is_refused_beside_the_name_as_typed(login):
+    client = login(create_admin())
+    accounts.create_unit("Sở Tư pháp")
+    db.session.commit()
+    response = client.post("/admin/units/new", data={
+        "name": "Sở Tư pháp", "short_name": "STP-2", "csrf_token": csrf_token(client, "/admin/units/new")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Đã có đơn vị mang tên này." in page
+    assert 'value="STP-2"' in page  # what was typed stays
+    assert db.session.scalar(select(func.count(Unit.id)).where(Unit.name == "Sở Tư pháp")) == 1
