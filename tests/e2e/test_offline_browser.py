@@ -297,7 +297,7 @@ def test_a_member_deactivated_while_reading_is_signed_out_of_the_tablet(tablet_s
     browser_login(page, server.url, "thanhvien", PASSWORD)
     _download(page, server, ids)
     _open_reader(page, server.url + _urls(ids, ids["normal"])["read"])
-    page.wait_for_timeout(1500)  # the reader's socket connects after the document opened
+    expect(page.locator("[data-socket=connected]")).to_have_count(1)  # its socket connects after the document
     admin = new_page(TABLET_LANDSCAPE)   # the administrator, on another device, through the server
     browser_login(admin, server.url, "quantri", PASSWORD)
     admin.goto(f"{server.url}/admin/users")

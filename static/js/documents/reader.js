@@ -453,6 +453,7 @@ function connect(joinRoom) {
   let connectedBefore = false;
   reader.listening = joinRoom;
   socket.on("connect", () => {
+    root.dataset.socket = "connected";  // what is heard now is current (and tests can wait for it)
     if (joinRoom) socket.emit("join", {meeting_id: meetingId});
     if (device) device.sync(true);  // what this user may still hold may have changed meanwhile
     if (connectedBefore) refetch();  // what the room said while this tablet was away
@@ -461,7 +462,10 @@ function connect(joinRoom) {
   socket.on("connect_error", (error) => {
     if (device && error && error.data && error.data.code === "not_authenticated") device.signOut();
   });
-  socket.on("disconnect", (reason) => { if (device && reason === "io server disconnect") device.check(); });
+  socket.on("disconnect", (reason) => {
+    root.dataset.socket = "disconnected";
+    if (device && reason === "io server disconnect") device.check();
+  });
   if (!joinRoom) return;
   socket.on("documents", (payload) => { if (payload && payload.meeting_id === meetingId) banner(text.list_changed); });
   socket.on("meeting", (payload) => {
