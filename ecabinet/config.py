@@ -138,6 +138,10 @@ class Config:
     # PBKDF2 rounds protecting each user's PKCS#12 under the PIN.
     SIGNING_PKCS12_KDF_ROUNDS = _env_int("SIGNING_PKCS12_KDF_ROUNDS", 600_000)
     SIGNING_STAMP_FONT = _env("SIGNING_STAMP_FONT") or "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    # A signed PDF uploaded to the verifier is checked in a child process with these limits
+    # (core.sandbox): a file that needs more is reported as too complex to check.
+    SIGNING_VERIFY_TIMEOUT = _env_int("SIGNING_VERIFY_TIMEOUT", 60)
+    SIGNING_VERIFY_MEMORY_MB = _env_int("SIGNING_VERIFY_MEMORY_MB", 1024)
 
     TESTING = False
     PRODUCTION = False

@@ -435,6 +435,30 @@ def verify(pdf_bytes):
     return run_in_worker(verify_pdf, pdf_bytes, trust_roots=roots, crls=crls)
 
 
+def verify_untrusted(pdf_bytes):
+    """verify() for a file from outside (the verifier's upload): parsed in a limited child process
+    (core.sandbox), so that a malicious PDF exhausts only its own child, never the server. A file the
+    limits do not let it check is reported so (`too_complex`), and not valid."""
+    import base64
+    import json
+
+    from ecabinet.core.sandbox import LimitReached, run_limited
+    from ecabinet.signing.verify import report_from_json
+
+    def b64(data):
+        return base64.b64encode(data).decode()
+
+    request = json.dumps({"pdf": b64(pdf_bytes), "trust_roots": [b64(root.dump()) for root in trust_roots()],
+                          "crls": [b64(der) for der in _known_crls()]})
+    config = current_app.config
+    try:
+        output = run_limited("ecabinet.signing.verify", stdin=request.encode(),
+                             timeout=config["SIGNING_VERIFY_TIMEOUT"], memory_mb=config["SIGNING_VERIFY_MEMORY_MB"])
+        return report_from_json(output.decode())
+    except (LimitReached, ValueError):
+        return {"valid": False, "signatures": [], "unsigned_fields": [], "dss": False, "reasons": ["too_complex"]}
+
+
 # -- a sample page to try one's PIN and certificate -----------------------------------------------
 
 SAMPLE_BOX = SignatureBox(page=1, rect=(300, 80, 540, 160), name="test_signature", title="Ký thử")

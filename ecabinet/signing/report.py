@@ -23,6 +23,7 @@ REASON_TEXT = {
     "duplicated": _l("The same signature appears more than once in the document (a copied signature)."),
     "wrapped": _l("The file holds a revision that is not part of the document shown (a signed revision "
                   "wrapped into another)."),
+    "too_complex": _l("The file is too large or too complex to be checked here."),
 }
 
 

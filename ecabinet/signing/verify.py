@@ -29,6 +29,7 @@ REASONS = (
     "byte_range_gaps",      # a /ByteRange leaves more than one gap (bytes no signature covers)
     "duplicated",           # one signature value appears in more than one field
     "wrapped",              # a revision does not chain to the earlier ones (a signed revision wrapped in another)
+    "too_complex",          # the file could not be checked within the limits (a file from outside)
 )
 
 
@@ -306,3 +307,53 @@ def verify_pdf(pdf_bytes, *, trust_roots, crls=(), other_certs=(), now=None):
         "dss": dss_context["present"],
         "reasons": reasons,
     }
+
+
+# -- for a file from outside: in a limited child process (core.sandbox) --------------------------
+
+_TIMES = ("signing_time",)
+
+
+def report_to_json(report):
+    """The report as JSON text: its times as ISO 8601 strings (report_from_json turns them back)."""
+    import json
+
+    return json.dumps(report, default=lambda value: value.isoformat() if isinstance(value, datetime) else str(value))
+
+
+def report_from_json(text):
+    """A report read back from report_to_json, its times datetimes again. The text comes from a child
+    that parsed an untrusted file: only JSON is read, never anything that could run code."""
+    import json
+
+    def when(value):
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    report = json.loads(text)
+    for signature in report.get("signatures", []):
+        for key in _TIMES:
+            signature[key] = when(signature.get(key))
+        if isinstance(signature.get("timestamp"), dict):
+            signature["timestamp"]["time"] = when(signature["timestamp"].get("time"))
+    return report
+
+
+def main(argv):
+    """The child's entry: on standard input {"pdf", "trust_roots", "crls"} (base64 of the bytes and
+    of each DER), on standard output the report (report_to_json)."""
+    import base64
+    import json
+    import sys
+
+    from asn1crypto import x509
+
+    request = json.loads(sys.stdin.buffer.read())
+
+    def decoded(name):
+        return [base64.b64decode(item) for item in request[name]]
+
+    report = verify_pdf(base64.b64decode(request["pdf"]),
+                        trust_roots=[x509.Certificate.load(der) for der in decoded("trust_roots")],
+                        crls=decoded("crls"))
+    sys.stdout.write(report_to_json(report))
+    return 0

@@ -47,7 +47,7 @@ def verification():
     report, status = None, 200
     if form.validate_on_submit():
         try:
-            report = report_json(operations.verify(read_upload()), page=True)
+            report = report_json(operations.verify_untrusted(read_upload()), page=True)
         except DomainError as error:
             field_error(form, error)
             status = error.status

@@ -58,6 +58,36 @@ def test_a_tampered_copy_is_reported_in_vietnamese(app, bearer, signed_pdf):
     assert "thay đổi" in reasons[0]["message"]
 
 
+def test_an_uploaded_file_is_checked_in_a_limited_child_and_reported_as_the_server_would(app, bearer, signed_pdf):
+    """The verifier's upload is parsed in a child process (core.sandbox); its report is the one the
+    server's own check of the same bytes gives, times included."""
+    from ecabinet.signing.report import report_json
+
+    with app.test_request_context():
+        inside = report_json(operations.verify(signed_pdf))
+    response = post_pdf(app, bearer, create_user(), signed_pdf)
+    assert response.status_code == 200 and response.get_json() == inside
+
+
+def test_a_file_the_limits_do_not_let_the_child_check_is_reported_too_complex(app, bearer, signed_pdf, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNING_VERIFY_MEMORY_MB", 48)  # less than the interpreter and pyHanko need
+    response = post_pdf(app, bearer, create_user(), signed_pdf, headers={"Accept-Language": "vi"})
+    report = response.get_json()
+    assert response.status_code == 200 and report["valid"] is False and report["signatures"] == []
+    assert report["reasons"] == [{"code": "too_complex", "message": "Tệp quá lớn hoặc quá phức tạp để kiểm tra tại đây."}]
+
+
+@pytest.mark.parametrize("answer", [b"\x80\x04\x95cos\nsystem\n.", b"{not json", b"\xff\xfe"])
+def test_the_childs_answer_is_only_ever_read_as_json(app, bearer, signed_pdf, monkeypatch, answer):
+    """A child that parsed a hostile file may say anything: what is not the report's JSON (a pickle,
+    garbage, bytes that are not text) is "too complex", and nothing of it runs."""
+    from ecabinet.core import sandbox
+
+    monkeypatch.setattr(sandbox, "run_limited", lambda *_args, **_kwargs: answer)
+    report = post_pdf(app, bearer, create_user(), signed_pdf).get_json()
+    assert report["valid"] is False and [r["code"] for r in report["reasons"]] == ["too_complex"]
+
+
 def test_refused_uploads_are_json_errors(app, bearer, monkeypatch):
     user = create_user()
     not_pdf = post_pdf(app, bearer, user, b"PK\x03\x04 a zip file", name="bien-ban.docx")
