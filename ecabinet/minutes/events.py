@@ -1,5 +1,5 @@
 """The minutes domain on the sockets: `minutes` tells every reader's open pages that the minutes
-changed hands (finalised, signed, their signing order set), so the signer whose turn has come learns
+changed (finalised, signed, given a new signing order), so the signer whose turn has come learns
 it without reloading, and the notice page learns that the minutes are signed by everyone.
 
 Readers of a session's minutes are not in its live room (the session is usually over): the push goes
