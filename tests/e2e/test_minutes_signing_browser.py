@@ -137,7 +137,11 @@ def test_the_minutes_are_finalised_ordered_signed_and_verified(ended_session, ne
     expect(chair.locator("#minutes-follow")).to_be_visible(timeout=30_000)
     assert chair.locator("#minutes-follow [data-follow-text]").inner_text() == "Đã đến lượt bạn ký biên bản."
     expect(page.locator("#minutes-follow [data-follow-text]")).to_have_text("Biên bản vừa có thêm chữ ký.")
-    screenshot(chair, "minutes-signing-your-turn-800x1280")
+    # As seen: the bar over the foot of the screen, wherever the reader has scrolled to.
+    page.screenshot(path=str(SCREENSHOTS / "minutes-signing-new-signature-1280x800.png"))
+    chair.screenshot(path=str(SCREENSHOTS / "minutes-signing-your-turn-800x1280.png"))
+    page.get_by_role("button", name="Để sau").click()  # the secretary reads on; the bar goes
+    expect(page.locator("#minutes-follow")).to_be_hidden()
     with chair.expect_navigation():
         chair.click("#minutes-follow [data-follow-reload]")
     assert chair.locator(".signer--turn .signer__name").inner_text() == "Trần Quốc Chủ"

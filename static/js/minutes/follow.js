@@ -19,9 +19,13 @@
     return bar.dataset.order;
   }
 
+  var heard = null;      // the state the bar speaks of
+  var dismissed = null;  // the state the reader said "not now" to
+
   function apply(now) {
     if (!now || now.meeting_id !== meetingId) return;
-    if (now.status === shown.status && now.signers_version === shown.version) {
+    heard = now.status + ":" + now.signers_version;
+    if (heard === shown.status + ":" + shown.version || heard === dismissed) {
       bar.hidden = true;
       return;
     }
@@ -45,6 +49,11 @@
   }
 
   bar.querySelector("[data-follow-reload]").addEventListener("click", function () { window.location.reload(); });
+  // Not now: the bar goes until there is news again.
+  bar.querySelector("[data-follow-dismiss]").addEventListener("click", function () {
+    dismissed = heard;
+    bar.hidden = true;
+  });
 
   var socket = window.io({transports: ["websocket", "polling"]});
   socket.on("connect", refresh);
