@@ -13,7 +13,7 @@ from ecabinet.accounts.device import forget_device
 from ecabinet.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm, UnitForm, UserForm
 from ecabinet.accounts.models import Unit, User
 from ecabinet.core.collation import matches_search, sorted_by_name
-from ecabinet.core.web import apply_form
+from ecabinet.core.web import apply_form, form_page_status
 from ecabinet.core.errors import DomainError, NotAuthenticated, Throttled
 from ecabinet.extensions import db
 
@@ -68,8 +68,7 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
-    status = 200
+    form, refusal = ChangePasswordForm(), None
     if form.validate_on_submit():
         user = current_user._get_current_object()
         _done, refusal = apply_form(form, lambda: operations.change_password(
@@ -78,10 +77,7 @@ def change_password():
             login_user(user)  # the nonce changed: keep this browser logged in, end the others
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("meetings.home"))
-        status = refusal.status
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/password.html", form=form), status
+    return render_template("accounts/password.html", form=form), form_page_status(form, refusal)
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -120,25 +116,21 @@ def users():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @permission_required(can_manage_users)
 def new_user():
-    form = UserForm()
+    form, refusal = UserForm(), None
     form.unit_id.choices = _unit_choices()
-    status = 200
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("A new user needs a password."))
-            return render_template("accounts/user_form.html", form=form, user=None), 422
-        user, refusal = apply_form(form, lambda: operations.create_user(
-            form.username.data, form.full_name.data, form.password.data,
-            title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
-            email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
-            is_secretariat=form.is_secretariat.data, actor=current_user))
-        if refusal is None:
-            flash(_("User %(name)s created.", name=user.full_name), "success")
-            return redirect(url_for("accounts.users"))
-        status = refusal.status
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/user_form.html", form=form, user=None), status
+        else:
+            user, refusal = apply_form(form, lambda: operations.create_user(
+                form.username.data, form.full_name.data, form.password.data,
+                title=form.title.data, unit=db.session.get(Unit, form.unit_id.data),
+                email=form.email.data, phone=form.phone.data, is_admin=form.is_admin.data,
+                is_secretariat=form.is_secretariat.data, actor=current_user))
+            if refusal is None:
+                flash(_("User %(name)s created.", name=user.full_name), "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None), form_page_status(form, refusal)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -150,7 +142,7 @@ def edit_user(user_id):
     if not form.is_submitted():  # the box stands for the first body's secretariat (operations._set_secretariat)
         form.is_secretariat.data = operations.is_default_body_secretariat(user)
     del form.username
-    status = 200
+    refusal = None
     if form.validate_on_submit():
         def change():
             operations.update_user(
@@ -165,10 +157,8 @@ def edit_user(user_id):
         if refusal is None:
             flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
             return redirect(url_for("accounts.users"))
-        status = refusal.status
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm()), status
+    return (render_template("accounts/user_form.html", form=form, user=user, confirm_form=ConfirmForm()),
+            form_page_status(form, refusal))
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -201,8 +191,7 @@ def units():
 @permission_required(can_manage_users)
 def edit_unit(unit_id=None):
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
-    form = UnitForm(obj=unit)
-    status = 200
+    form, refusal = UnitForm(obj=unit), None
     if form.validate_on_submit():
         def change():
             if unit is None:
@@ -214,8 +203,5 @@ def edit_unit(unit_id=None):
         if refusal is None:
             flash(_("Unit %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("accounts.units"))
-        status = refusal.status
-    elif form.is_submitted():
-        status = 422
-    return render_template("accounts/unit_form.html", form=form, unit=unit), status
+    return render_template("accounts/unit_form.html", form=form, unit=unit), form_page_status(form, refusal)
 

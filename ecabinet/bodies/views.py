@@ -19,7 +19,7 @@ from ecabinet.bodies.rules import WorkingRules
 from ecabinet.bodies.workdays import public_holidays
 from ecabinet.core.db import utcnow
 from ecabinet.core.timeutil import to_local
-from ecabinet.core.web import apply_form, field_error
+from ecabinet.core.web import apply_form, field_error, form_page_status
 from ecabinet.core.errors import DomainError
 from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.extensions import db
@@ -132,18 +132,14 @@ def remove_from_roster(body_id, user_id):
 def calendar():
     """Public holidays of this year and the next (from the holidays library) and the administrator's
     days off and make-up working days, which lead times and poll deadlines follow."""
-    form = CalendarDayForm()
-    status = 200
+    form, refusal = CalendarDayForm(), None
     if form.validate_on_submit():
         _done, refusal = apply_form(form, lambda: operations.set_calendar_day(
             form.day.data, working=form.working.data == "1", note=form.note.data, actor=current_user))
-        if refusal is not None:
-            status = refusal.status
-        else:
+        if refusal is None:
             flash(_("The calendar was updated."), "success")
             return redirect(url_for("bodies.calendar"))
-    elif form.is_submitted():
-        status = 422
+    status = form_page_status(form, refusal)
     year = to_local(utcnow()).year
     holidays = [(day, name) for y in (year, year + 1) for day, name in public_holidays(y)]
     days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day)).scalars().all()

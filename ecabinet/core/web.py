@@ -121,6 +121,14 @@ def apply_form(form, change):
     return result, None
 
 
+def form_page_status(form, refusal=None):
+    """The status of a form page drawn again: the domain's refusal's (apply_form), 422 for a form
+    sent that did not validate, 200 when it is first shown."""
+    if refusal is not None:
+        return refusal.status
+    return 422 if form.is_submitted() else 200
+
+
 def field_error(form, error):
     """Show a domain error next to the form field it names (else at the top of the form), so a
     refused form keeps what was typed and says why where the user looks."""

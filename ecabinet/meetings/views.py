@@ -18,7 +18,7 @@ from ecabinet.core.collation import sorted_by_name, text_sort_key
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError, NotFound
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
-from ecabinet.core.web import apply_form
+from ecabinet.core.web import apply_form, form_page_status
 from ecabinet.extensions import db
 from ecabinet.meetings import operations
 from ecabinet.meetings.events import broadcast_status
@@ -356,19 +356,15 @@ def edit_agenda_item(meeting_id, item_id):
     meeting = load_meeting(meeting_id, can_manage_meeting)
     item = load_agenda_item(meeting, item_id)
     operations.require_editable(meeting)
-    form = AgendaItemForm(obj=item)
-    status = 200
+    form, refusal = AgendaItemForm(obj=item), None
     if form.validate_on_submit():
         _item, refusal = apply_form(form, lambda: operations.update_agenda_item(
             item, title=form.title.data, presenter=form.presenter.data,
             duration_minutes=form.duration_minutes.data, description=form.description.data, actor=current_user))
-        if refusal is not None:
-            status = refusal.status
-        else:
+        if refusal is None:
             flash(_("Agenda item saved."), "success")
             return _back(meeting, "agenda")
-    elif form.is_submitted():
-        status = 422
+    status = form_page_status(form, refusal)
     return render_template("meetings/agenda_item_form.html", form=form, meeting=meeting, item=item), status
 
 

@@ -14,7 +14,7 @@ from ecabinet.bodies.models import SILENCE_RULE_LABELS, Body, SilenceRule
 from ecabinet.core.db import utcnow
 from ecabinet.core.errors import DomainError
 from ecabinet.core.timeutil import LOCAL_TZ, to_local
-from ecabinet.core.web import apply_form
+from ecabinet.core.web import apply_form, form_page_status
 from ecabinet.documents import operations as documents
 from ecabinet.extensions import db
 from ecabinet.polls import operations
@@ -109,19 +109,15 @@ def edit(poll_id):
     poll = load_poll(poll_id, can_edit_poll)
     if poll.status != PollStatus.DRAFT:
         return redirect(url_for("polls.show", poll_id=poll.id))
-    form = _edit_form(poll)
-    status = 200
+    form, refusal = _edit_form(poll), None
     if form.validate_on_submit():
         _done, refusal = apply_form(form, lambda: operations.update_poll(poll, actor=current_user,
                                                                          **_form_values(form)))
-        if refusal is not None:
-            poll = load_poll(poll_id)
-            status = refusal.status
-        else:
+        if refusal is None:
             flash(_("Draft saved."), "success")
             return redirect(url_for("polls.edit", poll_id=poll.id))
-    elif form.is_submitted():
-        status = 422
+        poll = load_poll(poll_id)
+    status = form_page_status(form, refusal)
     return _edit_page(poll, form, PollDocumentForm(formdata=None), status)
 
 
