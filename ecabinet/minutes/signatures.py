@@ -12,17 +12,17 @@ import hashlib
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ecabinet.audit.operations import record
 from ecabinet.core.db import unique_or, utcnow
 from ecabinet.core.errors import Conflict, InvalidState, InvalidValue, NotAllowed
 from ecabinet.extensions import db
-from ecabinet.meetings.models import Role
+from ecabinet.meetings.models import Meeting, Participant, Role
 from ecabinet.minutes import operations
-from ecabinet.minutes.access import minutes_open_for_writing
+from ecabinet.minutes.access import can_sign_minutes, minutes_open_for_writing
 from ecabinet.minutes.events import announce_signing_changed, signing_payload
-from ecabinet.minutes.models import Minutes, MinutesSignature, MinutesSigner
+from ecabinet.minutes.models import Minutes, MinutesSignature, MinutesSigner, MinutesStatus
 from ecabinet.minutes.pdf import SIGNATURE_LINES, SIGNERS, signature_blocks
 from ecabinet.signing.operations import SignatureBox, check_turn, sign, verify
 
@@ -321,6 +321,23 @@ def signing_state(meeting, minutes=None):
         turn_given = turn_given or turn
         state.append({"slot": slot, "signed_at": signed_at, "turn": turn})
     return state
+
+
+def awaiting_signature(user):
+    """The sessions whose final minutes wait for `user`'s signature now (their turn has come), the
+    newest first: the notice on the home page. Only minutes the user may sign are looked at (the
+    session's chair or secretary, or named in its signing order)."""
+    organiser = select(Participant.meeting_id).where(Participant.user_id == user.id,
+                                                     Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
+    named = select(MinutesSigner.minutes_id).where(MinutesSigner.user_id == user.id)
+    candidates = db.session.execute(
+        select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(Minutes.status == MinutesStatus.FINAL, or_(Minutes.meeting_id.in_(organiser), Minutes.id.in_(named)))
+        .order_by(Meeting.starts_at.desc())).scalars().all()
+    return [minutes.meeting for minutes in candidates
+            if can_sign_minutes(user, minutes.meeting)
+            and any(entry["turn"] and entry["slot"].user_id == user.id
+                    for entry in signing_state(minutes.meeting, minutes))]
 
 
 def announce_changed(meeting):

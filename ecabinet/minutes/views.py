@@ -30,6 +30,14 @@ def minutes_header_action(meeting, user):
     return "minutes/_header_action.html", {"url": url_for("minutes.show", meeting_id=meeting.id)}
 
 
+def minutes_to_sign_context():
+    """`minutes_to_sign`: the sessions whose minutes wait for the signed-in user's signature now (the
+    notice on the home page)."""
+    if not current_user.is_authenticated or request.endpoint != "meetings.home":
+        return {}
+    return {"minutes_to_sign": signatures.awaiting_signature(current_user)}
+
+
 def _strings():
     """The editor's words, for static/js/minutes/editor.js (a JSON data block: no inline script)."""
     return {

@@ -146,6 +146,14 @@ def test_the_minutes_are_finalised_ordered_signed_and_verified(ended_session, ne
         chair.click("#minutes-follow [data-follow-reload]")
     assert chair.locator(".signer--turn .signer__name").inner_text() == "Trần Quốc Chủ"
     assert chair.locator("#minutes-follow").is_hidden()
+    # The chair's home page says so too, with the way to the signing panel.
+    chair.goto(f"{server.url}/meetings")
+    notice = chair.get_by_role("note").filter(has_text="biên bản đang chờ đồng chí ký số")
+    expect(notice).to_contain_text("1 biên bản đang chờ đồng chí ký số")
+    screenshot(chair, "home-minutes-to-sign-800x1280")
+    with chair.expect_navigation():
+        notice.get_by_role("link").click()
+    assert chair.url.endswith("/minutes#signing")
     chair.click("#sign-open")
     chair.fill("#sign-pin", PIN)
     # Hold the request a moment to see the progress while the signature is made.

@@ -102,3 +102,24 @@ def test_the_notice_page_follows_the_minutes_for_whoever_issues_it(final, login)
     s = final
     page = login(s.secretary).get(f"/meetings/{s.meeting.id}/notice").get_data(as_text=True)
     assert 'id="minutes-follow"' in page and 'data-status="final"' in page
+
+
+def test_the_home_page_tells_each_signer_when_their_turn_has_come(final, login):  # noqa: F811
+    s = final
+
+    def notice(user):
+        page = login(user).get("/meetings").get_data(as_text=True)
+        return "biên bản đang chờ đồng chí ký số" in page, f"/meetings/{s.meeting.id}/minutes#signing" in page
+
+    assert notice(s.secretary) == (True, True)  # the first in the signing order
+    assert notice(s.chair) == notice(s.guest) == notice(s.office) == (False, False)
+    assert s.sign(s.secretary).status_code == 201
+    assert notice(s.secretary) == (False, False) and notice(s.chair) == (True, True)
+    assert s.sign(s.chair).status_code == 201
+    assert notice(s.chair) == (False, False)
+
+
+def test_draft_minutes_ask_nobody_to_sign(session_, login):  # noqa: F811
+    s = session_
+    assert s.put(s.secretary, json={"base_revision": 0, "content": {"summary": "Phiên họp"}}).status_code == 200
+    assert "đang chờ đồng chí ký số" not in login(s.secretary).get("/meetings").get_data(as_text=True)
