@@ -330,9 +330,13 @@ def awaiting_signature(user):
     organiser = select(Participant.meeting_id).where(Participant.user_id == user.id,
                                                      Participant.role.in_([Role.CHAIR, Role.SECRETARY]))
     named = select(MinutesSigner.minutes_id).where(MinutesSigner.user_id == user.id)
+    # Minutes the user has signed are done for them (one place in an order each): a chair of many
+    # sessions does not have every signed set of minutes looked at again on each home page.
+    signed = select(MinutesSignature.minutes_id).where(MinutesSignature.signer_id == user.id)
     candidates = db.session.execute(
         select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-        .where(Minutes.status == MinutesStatus.FINAL, or_(Minutes.meeting_id.in_(organiser), Minutes.id.in_(named)))
+        .where(Minutes.status == MinutesStatus.FINAL, Minutes.id.not_in(signed),
+               or_(Minutes.meeting_id.in_(organiser), Minutes.id.in_(named)))
         .order_by(Meeting.starts_at.desc())).scalars().all()
     return [minutes.meeting for minutes in candidates
             if can_sign_minutes(user, minutes.meeting)
