@@ -148,6 +148,19 @@ def test_member_logs_out_and_a_guest_gets_nothing_on_the_same_tablet(tablet_sess
     page.click("details.user-menu button[type=submit]")
     page.wait_for_url(f"{server.url}/login")
     assert _owned(page.evaluate(CACHES)) == {}
+    # Work of the worker's that began before the logout and ends after it (a sync reading the
+    # member's manifests, pruning, refreshing a held page, serving a copy) recreates nothing: an empty
+    # cache named after the member once stayed behind this way (CI, 2026-12-07).
+    (worker,) = context.service_workers
+    worker.evaluate("""async (owner) => {
+        const url = location.origin + '/meetings/1';
+        await storedManifests(owner);
+        await prune(owner, 1, {documents: []}, null);
+        await refreshHeld(owner, url, new Response('late'));
+        await heldCopy('ecabinet-docs:' + owner, url);
+        await heldCopy('ecabinet-pages:' + owner, url);
+    }""", owner)
+    assert _owned(page.evaluate(CACHES)) == {}
 
     # Offline and signed out: no document opens, no note shows, the file is not served.
     context.set_offline(True)

@@ -38,8 +38,10 @@
 
   function heldFiles() {
     if (!owner || !("caches" in window)) return Promise.resolve(new Set());
-    return caches.open("ecabinet-docs:" + owner)
-      .then(function (cache) { return cache.keys(); })
+    var name = "ecabinet-docs:" + owner;
+    // Looking must not create the cache (caches.open would) once the copies have left with a logout.
+    return caches.has(name)
+      .then(function (held) { return held ? caches.open(name).then(function (cache) { return cache.keys(); }) : []; })
       .then(function (requests) { return new Set(requests.map(function (r) { return new URL(r.url).pathname; })); });
   }
 

@@ -92,6 +92,13 @@ async function currentOwner() {
   return owner;
 }
 
+// A stored copy in one of an owner's caches, or undefined. Looking never creates the cache
+// (caches.open would): a look that comes after a logout must not leave behind an empty cache
+// named after the user.
+function heldCopy(cacheName, url) {
+  return caches.match(url, {cacheName});
+}
+
 // Store a response among `owner`'s copies, unless the device changed hands meanwhile.
 function keep(owner, cacheName, url, response) {
   return serial(async () => {
@@ -175,7 +182,7 @@ async function withRange(stored, request) {
 async function documentFile(request) {
   const owner = await currentOwner();
   if (owner) {
-    const stored = await (await caches.open(docsCache(owner))).match(request.url);
+    const stored = await heldCopy(docsCache(owner), request.url);
     if (stored) return withRange(stored, request);
   }
   try {
@@ -189,7 +196,7 @@ async function documentFile(request) {
 async function offlineAnswer(request) {
   const owner = await currentOwner();
   if (owner) {
-    const stored = await (await caches.open(pagesCache(owner))).match(request.url);
+    const stored = await heldCopy(pagesCache(owner), request.url);
     if (stored) return stored;
   }
   if (request.mode === "navigate") {
@@ -232,8 +239,7 @@ async function networkFirst(request) {
 
 // A page or note list the owner downloaded stays current whenever it is fetched online.
 async function refreshHeld(owner, url, response) {
-  const cache = await caches.open(pagesCache(owner));
-  if (await cache.match(url)) await keep(owner, pagesCache(owner), url, response);
+  if (await heldCopy(pagesCache(owner), url)) await keep(owner, pagesCache(owner), url, response);
 }
 
 async function staticFile(request) {
@@ -297,15 +303,20 @@ function meetingOf(url) {
   return match ? Number(match[1]) : null;
 }
 
-async function storedManifests(owner) {
-  const cache = await caches.open(pagesCache(owner));
-  const found = [];
-  for (const request of await cache.keys()) {
-    if (!MANIFEST.test(new URL(request.url).pathname)) continue;
-    const response = await cache.match(request);
-    if (response) found.push({url: request.url, manifest: await response.json()});
-  }
-  return found;
+// The manifests of the sessions `owner` holds here: none once the device changed hands (read in
+// turn with the owner's changes, so that a sync ending after a logout recreates nothing).
+function storedManifests(owner) {
+  return serial(async () => {
+    if ((await readState()).owner !== owner || !(await caches.has(pagesCache(owner)))) return [];
+    const cache = await caches.open(pagesCache(owner));
+    const found = [];
+    for (const request of await cache.keys()) {
+      if (!MANIFEST.test(new URL(request.url).pathname)) continue;
+      const response = await cache.match(request);
+      if (response) found.push({url: request.url, manifest: await response.json()});
+    }
+    return found;
+  });
 }
 
 const etagOf = (response) => (response.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
@@ -334,11 +345,10 @@ async function store(owner, manifestUrl, manifest, report) {
   for (const url of manifest.assets) {
     try { if (!(await shared.match(url))) await shared.add(url); } catch (error) { /* read online later */ }
   }
-  const docs = await caches.open(docsCache(owner));
   let done = 0;
   for (const file of files) {
     try {
-      const stored = await docs.match(file.file_url);
+      const stored = await heldCopy(docsCache(owner), file.file_url);
       if (!stored || etagOf(stored) !== file.etag) await fetchAndKeep(owner, docsCache(owner), file.file_url);
       done += 1;
     } catch (error) { /* reported as not done */ }
@@ -369,6 +379,7 @@ async function download(manifestUrl, report) {
 // Remove what the manifest no longer lists: withdrawn documents, replaced versions, copies whose
 // watermark or reader changed; `fresh` null removes the whole session.
 async function prune(owner, meetingId, stale, fresh) {
+  if ((await readState()).owner !== owner) return;  // changed hands: everything of theirs is gone already
   const allowed = new Map((fresh ? fresh.documents : []).map((d) => [new URL(d.file_url, self.location.origin).href, d.etag]));
   const docs = await caches.open(docsCache(owner));
   for (const request of await docs.keys()) {
@@ -423,11 +434,10 @@ async function sync() {
 async function holdings() {
   const owner = await currentOwner();
   if (!owner) return {owner: null, meetings: []};
-  const docs = await caches.open(docsCache(owner));
   const meetings = [];
   for (const {manifest} of await storedManifests(owner)) {
     const documents = [];
-    for (const d of manifest.documents) documents.push({...d, held: !!(await docs.match(d.file_url))});
+    for (const d of manifest.documents) documents.push({...d, held: !!(await heldCopy(docsCache(owner), d.file_url))});
     meetings.push({id: manifest.meeting_id, title: manifest.title, starts_at: manifest.starts_at, documents});
   }
   return {owner, meetings};
