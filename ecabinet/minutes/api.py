@@ -8,7 +8,7 @@ from ecabinet.core.api import error_response, get_json, int_field, iso, text_fie
 from ecabinet.core.errors import InvalidValue, NotFound
 from ecabinet.extensions import db
 from ecabinet.meetings.loaders import load_meeting
-from ecabinet.minutes import facts, operations
+from ecabinet.minutes import facts, operations, signatures
 from ecabinet.minutes.access import (
     can_comment_minutes, can_download_minutes_pdf, can_read_minutes, can_see_comments, can_set_signing_order,
     can_sign_minutes, can_verify_minutes, can_write_minutes, minutes_open_for_writing,
@@ -107,8 +107,6 @@ def save_minutes(meeting_id):
 def finalise_minutes(meeting_id):
     meeting = load_meeting(meeting_id, can_write_minutes)
     data = get_json() if request.data else {}
-    from ecabinet.minutes import signatures
-
     try:
         operations.finalise(meeting, actor=current_user,
                             base_revision=int_field(data, "base_revision", minimum=0))
@@ -197,7 +195,6 @@ def signature_json(row):
 def sign_minutes(meeting_id):
     """{pin}: the caller signs the final minutes in their turn. Wrong PIN 403, out of turn 409; nothing
     is stored then (only the wrong-PIN count, which locks the key after too many)."""
-    from ecabinet.minutes import signatures
     from ecabinet.signing.operations import WrongPin
 
     meeting = load_meeting(meeting_id, can_sign_minutes)
@@ -216,7 +213,6 @@ def sign_minutes(meeting_id):
 @login_required
 def verify_minutes(meeting_id):
     """The strict verifier's report on the signed minutes, and the signers still missing."""
-    from ecabinet.minutes import signatures
     from ecabinet.signing.report import report_json
 
     meeting = load_meeting(meeting_id, can_verify_minutes)
@@ -228,8 +224,6 @@ def verify_minutes(meeting_id):
 def signers_json(meeting, user):
     """The signing order with who has signed and whose turn it is; for whoever may change it, whether
     they can now and the participants they may add."""
-    from ecabinet.minutes import signatures
-
     minutes = operations.get_minutes(meeting)
     state = signatures.signing_state(meeting, minutes)
     started = any(entry["signed_at"] is not None for entry in state)
@@ -267,8 +261,6 @@ def get_signers(meeting_id):
 def set_signers(meeting_id):
     """{signers: [{role: "secretary"} | {role: "chair"} | {user_id, title?}, …]} in signing order; 409
     signing_started once the first signature is given."""
-    from ecabinet.minutes import signatures
-
     meeting = load_meeting(meeting_id, can_set_signing_order)
     data = get_json()
     if "signers" not in data:
